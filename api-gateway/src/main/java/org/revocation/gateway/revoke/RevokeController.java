@@ -1,0 +1,148 @@
+package org.revocation.gateway.revoke;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import org.revocation.core.directory.Directory;
+import org.revocation.core.directory.DirectoryUser;
+import org.revocation.core.directory.Tenant;
+import org.revocation.core.event.Actor;
+import org.revocation.core.event.RevocationEvent;
+import org.revocation.gateway.auth.AccessTokenVerifier;
+import org.revocation.gateway.auth.Caller;
+import org.revocation.gateway.auth.RevocationAuthorization;
+import org.revocation.gateway.auth.SessionCheck;
+import org.revocation.gateway.graph.GraphException;
+import org.revocation.gateway.graph.GraphRequestFilter;
+
+/**
+ * {@code POST /{v1.0|beta}/me/revokeSignInSessions} and {@code /users/{id | userPrincipalName}/revokeSignInSessions}
+ * (also the namespaced {@code microsoft.graph.revokeSignInSessions}, and beta's deprecated
+ * {@code invalidateAllRefreshTokens}). The request body is ignored, as Graph does.
+ */
+@RestController
+class RevokeController {
+
+	private static final Logger audit = LoggerFactory.getLogger("audit");
+
+	static final MediaType ODATA_JSON = MediaType.parseMediaType(
+			"application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8");
+
+	private static final Set<String> VERSIONS = Set.of("v1.0", "beta");
+
+	private static final Set<String> ACTIONS = Set.of("revokeSignInSessions", "microsoft.graph.revokeSignInSessions");
+
+	private static final Set<String> BETA_ACTIONS = Set.of("invalidateAllRefreshTokens",
+			"microsoft.graph.invalidateAllRefreshTokens");
+
+	private final AccessTokenVerifier tokens;
+
+	private final SessionCheck sessions;
+
+	private final RevocationAuthorization authorization;
+
+	private final Directory directory;
+
+	private final RevocationPublisher publisher;
+
+	private final InForceWaiter inForce;
+
+	private final Clock clock;
+
+	RevokeController(AccessTokenVerifier tokens, SessionCheck sessions, RevocationAuthorization authorization,
+			Directory directory, RevocationPublisher publisher, InForceWaiter inForce, Clock clock) {
+		this.tokens = tokens;
+		this.sessions = sessions;
+		this.authorization = authorization;
+		this.directory = directory;
+		this.publisher = publisher;
+		this.inForce = inForce;
+		this.clock = clock;
+	}
+
+	@PostMapping("/{version}/me/{action}")
+	ResponseEntity<Map<String, Object>> revokeMe(@PathVariable String version, @PathVariable String action,
+			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+			HttpServletRequest request) {
+		checkRoute(version, action);
+		Caller caller = authenticate(authorization);
+		if (!caller.delegated()) {
+			throw GraphException.badRequest("/me request is only valid with delegated authentication flow.");
+		}
+		Tenant tenant = tenantOf(caller);
+		DirectoryUser me = tenant.user(caller.objectId()).orElseThrow(() -> GraphException.notFound(caller.objectId()));
+		return revoke(version, caller, tenant, me, request);
+	}
+
+	@PostMapping("/{version}/users/{user}/{action}")
+	ResponseEntity<Map<String, Object>> revokeUser(@PathVariable String version, @PathVariable String user,
+			@PathVariable String action,
+			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+			HttpServletRequest request) {
+		checkRoute(version, action);
+		Caller caller = authenticate(authorization);
+		Tenant tenant = tenantOf(caller);
+		DirectoryUser target = tenant.user(user).orElseThrow(() -> GraphException.notFound(user));
+		return revoke(version, caller, tenant, target, request);
+	}
+
+	private ResponseEntity<Map<String, Object>> revoke(String version, Caller caller, Tenant tenant,
+			DirectoryUser target, HttpServletRequest request) {
+		this.authorization.authorize(caller, tenant, target);
+		String requestId = GraphRequestFilter.requestId(request);
+		Instant cutoff = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+		Actor actor = caller.delegated() ? Actor.user(caller.objectId()) : Actor.application(caller.clientId());
+		RevocationEvent event = RevocationEvent.accepted(tenant.id(), target.id(), cutoff, actor, requestId,
+				GraphRequestFilter.clientRequestId(request));
+		this.publisher.publish(event);
+		audit.info("revocation accepted tenant={} user={} validFrom={} actorType={} actor={} eventId={}", tenant.id(),
+				target.id(), cutoff, actor.type(), actor.id(), event.eventId());
+		this.inForce.awaitInForce(tenant.id(), target.id(), cutoff, requestId);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("@odata.context",
+				ServletUriComponentsBuilder.fromContextPath(request).path("/" + version + "/$metadata").build()
+					.toUriString() + "#Edm.Boolean");
+		body.put("value", true);
+		return ResponseEntity.ok()
+			.contentType(ODATA_JSON)
+			.header(HttpHeaders.CACHE_CONTROL, "no-cache")
+			.header("OData-Version", "4.0")
+			.header("x-ms-resource-unit", "1")
+			.body(body);
+	}
+
+	private Caller authenticate(String authorization) {
+		Caller caller = this.tokens.verify(authorization);
+		this.sessions.requireLiveSession(caller);
+		return caller;
+	}
+
+	private Tenant tenantOf(Caller caller) {
+		return this.directory.tenant(caller.tenantId()).orElseThrow(GraphException::accessDenied);
+	}
+
+	private static void checkRoute(String version, String action) {
+		if (!VERSIONS.contains(version)) {
+			throw GraphException.badRequest("Invalid version: " + version);
+		}
+		if (!ACTIONS.contains(action) && !("beta".equals(version) && BETA_ACTIONS.contains(action))) {
+			throw GraphException.badRequest("Resource not found for the segment '" + action + "'.");
+		}
+	}
+}

@@ -1,0 +1,52 @@
+package org.revocation.worker.config;
+
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+import org.revocation.core.config.RevocationProperties;
+
+/** Topics the worker creates when missing, and the error handling that never skips a revocation. */
+@Configuration(proxyBeanMethods = false)
+class KafkaConfiguration {
+
+	@Bean
+	NewTopic revocationTopic(RevocationProperties revocation, WorkerProperties worker) {
+		long retention = revocation.maxSessionLifetime().plus(revocation.clockSkewAllowance())
+			.plus(worker.retentionMargin()).toMillis();
+		return TopicBuilder.name(revocation.topic())
+			.partitions(worker.partitions())
+			.replicas(worker.replicationFactor())
+			.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention),
+					TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(worker.minInsyncReplicas())))
+			.build();
+	}
+
+	@Bean
+	NewTopic deadLetterTopic(RevocationProperties revocation, WorkerProperties worker) {
+		// same partition numbers as the source topic, so it needs at least as many partitions
+		return TopicBuilder.name(revocation.topic() + "-dlt")
+			.partitions(worker.partitions())
+			.replicas(worker.replicationFactor())
+			.build();
+	}
+
+	/**
+	 * Redis down (or any failure to apply a batch): retry with back-off for as long as it lasts, never skip, never
+	 * commit past an unapplied event. Poison records never reach here: the listener dead-letters them itself.
+	 */
+	@Bean
+	CommonErrorHandler revocationErrorHandler() {
+		ExponentialBackOff backOff = new ExponentialBackOff(100, 2.0);
+		backOff.setMaxInterval(5_000);
+		backOff.setMaxElapsedTime(Long.MAX_VALUE);
+		return new DefaultErrorHandler(backOff);
+	}
+}

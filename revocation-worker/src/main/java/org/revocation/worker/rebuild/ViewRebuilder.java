@@ -1,0 +1,157 @@
+package org.revocation.worker.rebuild;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisException;
+
+import org.revocation.core.config.RevocationProperties;
+import org.revocation.core.event.InvalidRevocationEventException;
+import org.revocation.core.event.RevocationEvent;
+import org.revocation.core.event.RevocationEventCodec;
+import org.revocation.core.redis.RedisKeys;
+import org.revocation.worker.apply.CutoffWriter;
+
+/**
+ * Keeps the view complete: whenever the view-complete marker is missing (first start, Redis restarted empty, flushed,
+ * failed over to an empty replica), replays the revocation topic from the start of its retention into Redis, then sets
+ * the marker. Checkers fail closed meanwhile. The listener keeps applying new events during a rebuild; the max-merge
+ * makes the order irrelevant.
+ */
+@Component
+class ViewRebuilder {
+
+	private static final Logger log = LoggerFactory.getLogger(ViewRebuilder.class);
+
+	private static final int BATCH = 2_000;
+
+	private final RedisClient redis;
+
+	private final ConsumerFactory<String, byte[]> consumers;
+
+	private final CutoffWriter writer;
+
+	private final String topic;
+
+	private final AtomicBoolean running = new AtomicBoolean();
+
+	private final Counter rebuilds;
+
+	private final Timer duration;
+
+	ViewRebuilder(RedisClient redis, ConsumerFactory<String, byte[]> consumers, CutoffWriter writer,
+			RevocationProperties properties, MeterRegistry meters) {
+		this.redis = redis;
+		this.consumers = consumers;
+		this.writer = writer;
+		this.topic = properties.topic();
+		this.rebuilds = Counter.builder("revocation.rebuilds").description("rebuilds of the Redis view").register(meters);
+		this.duration = Timer.builder("revocation.rebuild.duration").description("duration of a rebuild").register(meters);
+	}
+
+	@Scheduled(fixedDelayString = "${worker.marker-check-interval:1s}", initialDelay = 0)
+	void checkMarker() {
+		try {
+			if (this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)) {
+				return;
+			}
+		}
+		catch (JedisException ex) {
+			log.warn("cannot check the view-complete marker: {}", ex.getMessage());
+			return;
+		}
+		rebuild();
+	}
+
+	/** Replays the whole topic into Redis, then sets the marker. */
+	void rebuild() {
+		if (!this.running.compareAndSet(false, true)) {
+			return;
+		}
+		long started = System.nanoTime();
+		try {
+			log.info("view-complete marker missing: rebuilding Redis from topic {}", this.topic);
+			long events = replay();
+			this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, Long.toString(System.currentTimeMillis()));
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			this.rebuilds.increment();
+			this.duration.record(took);
+			log.info("rebuild complete: {} events in {} ms ({} events/s); marker set", events, took.toMillis(),
+					(took.toMillis() > 0) ? events * 1000 / took.toMillis() : events);
+		}
+		catch (RuntimeException ex) {
+			log.warn("rebuild failed, will retry: {}", ex.toString());
+		}
+		finally {
+			this.running.set(false);
+		}
+	}
+
+	private long replay() {
+		Map<String, Object> overrides = new HashMap<>();
+		overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, BATCH);
+		overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		try (Consumer<String, byte[]> consumer = this.consumers.createConsumer(null, "rebuild", null,
+				toProperties(overrides))) {
+			List<PartitionInfo> infos = consumer.partitionsFor(this.topic, Duration.ofSeconds(30));
+			if (infos == null || infos.isEmpty()) {
+				return 0;
+			}
+			List<TopicPartition> partitions = infos.stream().map((p) -> new TopicPartition(p.topic(), p.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+			long count = 0;
+			while (!reached(consumer, end)) {
+				ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+				List<RevocationEvent> events = new ArrayList<>(records.count());
+				for (ConsumerRecord<String, byte[]> record : records) {
+					try {
+						events.add(RevocationEventCodec.decode(record.value()));
+					}
+					catch (InvalidRevocationEventException ex) {
+						// the listener dead-letters it; a rebuild only skips it
+					}
+				}
+				this.writer.apply(events, false);
+				count += events.size();
+			}
+			return count;
+		}
+	}
+
+	private static boolean reached(Consumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
+		for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
+			if (consumer.position(entry.getKey()) < entry.getValue()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static java.util.Properties toProperties(Map<String, Object> map) {
+		java.util.Properties properties = new java.util.Properties();
+		properties.putAll(map);
+		return properties;
+	}
+}
