@@ -23,6 +23,7 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import org.revocation.core.config.RevocationProperties;
@@ -50,6 +51,7 @@ public class AccessTokenVerifier {
 
 	private final Clock clock;
 
+	@Autowired
 	public AccessTokenVerifier(GatewayProperties properties, RevocationProperties revocation, Directory directory,
 			Clock clock) throws MalformedURLException {
 		this(JWKSourceBuilder.create(URI.create(properties.jwksUri()).toURL()).retrying(true).build(), revocation,

@@ -1,0 +1,110 @@
+package org.revocation.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Kafka broker (KRaft, combined broker and controller) as its own JVM, from the jars this module copies out of
+ * Maven Central into {@code local-stack/target/kafka-lib} (INFRA.md section 2). Its data directory survives a kill and
+ * a restart.
+ */
+public final class LocalKafka {
+
+	private final Path libDir;
+
+	private final Path dir;
+
+	private final int port;
+
+	private final int controllerPort;
+
+	private ManagedProcess process;
+
+	public LocalKafka(Path libDir, Path dir, int port, int controllerPort) {
+		this.libDir = libDir;
+		this.dir = dir;
+		this.port = port;
+		this.controllerPort = controllerPort;
+	}
+
+	public String bootstrapServers() {
+		return "127.0.0.1:" + this.port;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	/** Formats the storage once, then starts the broker and waits until it serves. */
+	public LocalKafka start() {
+		try {
+			Files.createDirectories(this.dir);
+			Path properties = this.dir.resolve("server.properties");
+			Files.writeString(properties, serverProperties());
+			if (!Files.exists(this.dir.resolve("data").resolve("meta.properties"))) {
+				ManagedProcess format = new ManagedProcess("kafka-format",
+						List.of(java(), "-cp", this.libDir + "/*", "kafka.tools.StorageTool", "format", "-t", clusterId(),
+								"-c", properties.toString(), "--ignore-formatted"),
+						Map.of(), this.dir.resolve("format.log"))
+					.start();
+				format.awaitReady(Duration.ofSeconds(60), () -> !format.isAlive());
+			}
+			this.process = new ManagedProcess("kafka", List.of(java(), "-Xms256m", "-Xmx512m", "-XX:+UseG1GC",
+					"-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", this.libDir + "/*", "kafka.Kafka",
+					properties.toString()), Map.of(), this.dir.resolve("broker.log"))
+				.start();
+			this.process.awaitReady(Duration.ofSeconds(90),
+					() -> this.process.log().contains("Kafka Server started") && Ports.isOpen(this.port));
+			return this;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	public void kill() {
+		this.process.kill();
+	}
+
+	public void stop() {
+		if (this.process != null) {
+			this.process.stop(Duration.ofSeconds(20));
+		}
+	}
+
+	public ManagedProcess process() {
+		return this.process;
+	}
+
+	private String serverProperties() {
+		return String.join("\n", "process.roles=broker,controller", "node.id=1",
+				"controller.quorum.voters=1@127.0.0.1:" + this.controllerPort,
+				"listeners=PLAINTEXT://127.0.0.1:" + this.port + ",CONTROLLER://127.0.0.1:" + this.controllerPort,
+				"advertised.listeners=PLAINTEXT://127.0.0.1:" + this.port, "controller.listener.names=CONTROLLER",
+				"inter.broker.listener.name=PLAINTEXT",
+				"listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+				"log.dirs=" + this.dir.resolve("data").toAbsolutePath(), "num.partitions=1",
+				"offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
+				"transaction.state.log.min.isr=1", "share.coordinator.state.topic.replication.factor=1",
+				"share.coordinator.state.topic.min.isr=1", "group.initial.rebalance.delay.ms=0",
+				"broker.session.timeout.ms=3000", "broker.heartbeat.interval.ms=500", "") ;
+	}
+
+	private static String clusterId() {
+		byte[] bytes = new byte[16];
+		new SecureRandom().nextBytes(bytes);
+		bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	static String java() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+}
