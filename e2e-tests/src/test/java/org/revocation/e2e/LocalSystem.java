@@ -1,0 +1,114 @@
+package org.revocation.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.revocation.localstack.LocalKafka;
+import org.revocation.localstack.LocalRedis;
+import org.revocation.localstack.LocalTls;
+import org.revocation.localstack.Ports;
+import org.revocation.localstack.ServiceProcess;
+
+/**
+ * The whole system as separate processes on random free loopback ports: a Kafka broker (KRaft), a Redis server, a
+ * token-checker (http and https), a revocation-worker and an api-gateway, from the jars the reactor just built.
+ */
+final class LocalSystem implements AutoCloseable {
+
+	private static final Duration START = Duration.ofSeconds(120);
+
+	final Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+
+	final Path work;
+
+	final LocalKafka kafka;
+
+	final LocalRedis redis;
+
+	final Path tls;
+
+	final int tokenCheckerPort = Ports.free();
+
+	final int tokenCheckerHttpsPort = Ports.free();
+
+	final int gatewayPort = Ports.free();
+
+	final List<ServiceProcess> services = new ArrayList<>();
+
+	ServiceProcess tokenChecker;
+
+	ServiceProcess worker;
+
+	ServiceProcess gateway;
+
+	LocalSystem() {
+		try {
+			this.work = Files.createTempDirectory("revocation-e2e");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		this.kafka = new LocalKafka(this.root.resolve("local-stack/target/kafka-lib"), this.work.resolve("kafka"),
+				Ports.free(), Ports.free());
+		this.redis = new LocalRedis(LocalRedis.findBinary(this.root.resolve("local-stack/target/redis")),
+				this.work.resolve("redis"), Ports.free(), false);
+		this.tls = LocalTls.ensure(this.work.resolve("tls"));
+	}
+
+	LocalSystem start() {
+		this.kafka.start();
+		this.redis.start();
+		this.tokenChecker = service("token-checker", this.tokenCheckerPort, Map.of("HTTPS_PORT",
+				Integer.toString(this.tokenCheckerHttpsPort), "SIGNING_KEYS_FILE",
+				this.work.resolve("keys/signing-jwks.json").toString(), "ENCRYPTION_KEYS_FILE",
+				this.work.resolve("keys/encryption-jwks.json").toString()));
+		this.worker = service("revocation-worker", Ports.free(), Map.of("TOPIC_PARTITIONS", "3"));
+		this.gateway = service("api-gateway", this.gatewayPort, Map.of("HTTPS_PORT", Integer.toString(Ports.free()),
+				"JWKS_URI", "http://127.0.0.1:" + this.tokenCheckerPort + "/common/discovery/v2.0/keys"));
+		for (ServiceProcess service : this.services) {
+			service.awaitHealthy(START);
+		}
+		return this;
+	}
+
+	private ServiceProcess service(String name, int port, Map<String, String> extra) {
+		Map<String, String> env = new HashMap<>();
+		env.put("SERVER_PORT", Integer.toString(port));
+		env.put("KAFKA_BOOTSTRAP_SERVERS", this.kafka.bootstrapServers());
+		env.put("REDIS_HOST", "127.0.0.1");
+		env.put("REDIS_PORT", Integer.toString(this.redis.port()));
+		env.put("TLS_KEYSTORE", this.tls.resolve("keystore.p12").toString());
+		env.put("TLS_KEYSTORE_PASSWORD", LocalTls.PASSWORD);
+		env.put("ISSUER_BASE_URL", "https://localhost:" + this.tokenCheckerHttpsPort);
+		env.putAll(extra);
+		Path jar = this.root.resolve(name + "/target/" + name + "-" + System.getProperty("project.version") + ".jar");
+		ServiceProcess service = new ServiceProcess(name, jar, port, env, this.work.resolve("logs/" + name + ".log"))
+			.start();
+		this.services.add(service);
+		return service;
+	}
+
+	String tokenEndpoint(String tenant) {
+		return "http://127.0.0.1:" + this.tokenCheckerPort + "/" + tenant + "/oauth2/v2.0/token";
+	}
+
+	String graph() {
+		return "http://127.0.0.1:" + this.gatewayPort + "/v1.0";
+	}
+
+	@Override
+	public void close() {
+		for (int i = this.services.size() - 1; i >= 0; i--) {
+			this.services.get(i).stop();
+		}
+		this.redis.stop();
+		this.kafka.stop();
+	}
+}
