@@ -1,0 +1,216 @@
+package org.revocation.gateway;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.kafka.test.utils.KafkaTestUtils;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import redis.clients.jedis.RedisClient;
+
+import org.revocation.core.event.RevocationEvent;
+import org.revocation.core.event.RevocationEventCodec;
+import org.revocation.core.redis.CutoffScript;
+import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.testing.DemoTenant;
+import org.revocation.core.testing.TestRedis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The revoke action against a real (embedded KRaft) broker and a real Redis: the exact 200, one event per
+ * revocation, authorization, Graph errors, and 503 when Kafka cannot take the event.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "gateway.in-force-timeout=300ms",
+				"revocation.issuer-base-url=" + TestTokens.ISSUER_BASE })
+@EmbeddedKafka(partitions = 1, topics = "revocation-events")
+class RevokeIntegrationTests {
+
+	private static final TestRedis redisServer = TestRedis.start();
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	EmbeddedKafkaBroker broker;
+
+	@Autowired
+	RedisClient redis;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("revocation.redis.port", redisServer::port);
+		registry.add("revocation.redis.host", () -> "127.0.0.1");
+		registry.add("gateway.jwks-uri", JwksServer::url);
+	}
+
+	@AfterAll
+	static void stop() {
+		redisServer.close();
+	}
+
+	@BeforeEach
+	void viewComplete() {
+		this.redis.flushAll();
+		this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+	}
+
+	@Test
+	void revokeWhenAppHasPermissionThenExact200AndOneEvent() throws Exception {
+		try (Consumer<String, byte[]> consumer = consumer()) {
+			HttpResponse<String> byUpn = revoke("/v1.0/users/Bob@Contoso.test/revokeSignInSessions",
+					TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.ReadWrite.All")));
+			assertThat(byUpn.statusCode()).isEqualTo(200);
+			assertThat(byUpn.body()).isEqualTo("{\"@odata.context\":\"http://127.0.0.1:" + this.port
+					+ "/v1.0/$metadata#Edm.Boolean\",\"value\":true}");
+			assertThat(byUpn.headers().firstValue("request-id")).isPresent();
+			assertThat(byUpn.headers().firstValue("OData-Version")).contains("4.0");
+			assertThat(byUpn.headers().firstValue("Content-Type")).get().asString().startsWith("application/json;odata.metadata=minimal");
+
+			HttpResponse<String> byId = revoke("/beta/users/" + DemoTenant.BOB.id() + "/microsoft.graph.revokeSignInSessions",
+					TestTokens.sign(TestTokens.app(DemoTenant.DIRECTORY_DAEMON, "Directory.ReadWrite.All")),
+					Map.of("client-request-id", "3c7bd1c5-27aa-4fd9-a6e0-4a7d1f9b0001"));
+			assertThat(byId.statusCode()).isEqualTo(200);
+			assertThat(byId.body()).contains("/beta/$metadata#Edm.Boolean");
+			assertThat(byId.headers().firstValue("client-request-id")).contains("3c7bd1c5-27aa-4fd9-a6e0-4a7d1f9b0001");
+
+			List<ConsumerRecord<String, byte[]>> records = toList(
+					KafkaTestUtils.getRecords(consumer, Duration.ofSeconds(10), 2).records("revocation-events"));
+			assertThat(records).hasSize(2);
+			RevocationEvent first = RevocationEventCodec.decode(records.get(0).value());
+			assertThat(records.get(0).key()).isEqualTo(DemoTenant.CONTOSO + "/" + DemoTenant.BOB.id());
+			assertThat(first.userId()).isEqualTo(DemoTenant.BOB.id());
+			assertThat(first.actor().id()).isEqualTo(DemoTenant.REVOCATION_DAEMON.clientId());
+			assertThat(first.requestId()).isEqualTo(byUpn.headers().firstValue("request-id").orElseThrow());
+			RevocationEvent second = RevocationEventCodec.decode(records.get(1).value());
+			assertThat(second.clientRequestId()).isEqualTo("3c7bd1c5-27aa-4fd9-a6e0-4a7d1f9b0001");
+		}
+	}
+
+	@Test
+	void revokeWhenWorkerAppliesCutoffThenAnsweredInForce() throws Exception {
+		Thread applier = new Thread(() -> {
+			try (Consumer<String, byte[]> consumer = consumer()) {
+				for (ConsumerRecord<String, byte[]> record : KafkaTestUtils.getRecords(consumer, Duration.ofSeconds(10), 1)) {
+					RevocationEvent event = RevocationEventCodec.decode(record.value());
+					new CutoffScript(Duration.ofDays(90)).apply(this.redis, event.tenantId(), event.userId(),
+							event.validFrom(), Instant.now());
+				}
+			}
+		});
+		applier.start();
+		HttpResponse<String> answer = revoke("/v1.0/users/" + DemoTenant.CAROL.id() + "/revokeSignInSessions",
+				TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.RevokeSessions.All")));
+		assertThat(answer.statusCode()).isEqualTo(200);
+		applier.join(10_000);
+		assertThat(this.redis.get(RedisKeys.validFromKey(DemoTenant.CONTOSO, DemoTenant.CAROL.id()))).isNotNull();
+	}
+
+	@Test
+	void revokeWhenNotAllowedThenGraphErrors() throws Exception {
+		assertGraphError(revoke("/v1.0/users/bob@contoso.test/revokeSignInSessions",
+				TestTokens.sign(TestTokens.app(DemoTenant.READER_DAEMON, "User.Read.All"))), 403,
+				"Authorization_RequestDenied");
+		assertGraphError(revoke("/v1.0/users/nobody@contoso.test/revokeSignInSessions",
+				TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.ReadWrite.All"))), 404,
+				"Request_ResourceNotFound");
+		assertGraphError(revoke("/v1.0/users/" + DemoTenant.FRANK.id() + "/revokeSignInSessions",
+				TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.ReadWrite.All"))), 404,
+				"Request_ResourceNotFound");
+		assertGraphError(revoke("/v1.0/me/revokeSignInSessions",
+				TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.ReadWrite.All"))), 400, "BadRequest");
+	}
+
+	@Test
+	void revokeWhenBadTokenThen401WithWwwAuthenticate() throws Exception {
+		var claims = TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.ReadWrite.All");
+		for (String token : List.of("", "not-a-jwt", TestTokens.unsigned(claims), TestTokens.hmacWithPublicKey(claims),
+				TestTokens.sign(claims.build(), TestTokens.generate()),
+				TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.ReadWrite.All")
+					.expirationTime(java.util.Date.from(Instant.now().minusSeconds(3600)))),
+				TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.ReadWrite.All")
+					.audience("https://example.org")),
+				TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.ReadWrite.All")
+					.issuer("https://evil.example/" + DemoTenant.CONTOSO + "/v2.0")))) {
+			HttpResponse<String> answer = revoke("/v1.0/users/bob@contoso.test/revokeSignInSessions", token);
+			assertGraphError(answer, 401, "InvalidAuthenticationToken");
+			assertThat(answer.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("Bearer realm=\"\"");
+		}
+		HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/v1.0/users/bob@contoso.test/revokeSignInSessions"))
+			.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+		assertGraphError(none, 401, "InvalidAuthenticationToken");
+	}
+
+	@Test
+	void revokeWhenDelegatedSessionRevokedThenCaeChallenge() throws Exception {
+		Instant signedIn = Instant.now().minusSeconds(60);
+		new CutoffScript(Duration.ofDays(90)).apply(this.redis, DemoTenant.CONTOSO, DemoTenant.ADELE.id(),
+				Instant.now().minusSeconds(5), Instant.now());
+		HttpResponse<String> answer = revoke("/v1.0/me/revokeSignInSessions", TestTokens.sign(
+				TestTokens.user(DemoTenant.ADELE, DemoTenant.CONTOSO_PORTAL, signedIn, "User.ReadWrite.All")));
+		assertGraphError(answer, 401, "InvalidAuthenticationToken");
+		assertThat(answer.headers().firstValue("WWW-Authenticate")).get().asString()
+			.contains("error=\"insufficient_claims\"", "claims=\"");
+	}
+
+	private static void assertGraphError(HttpResponse<String> answer, int status, String code) {
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+		assertThat(answer.body()).startsWith("{\"error\":{\"code\":\"" + code + "\",\"message\":")
+			.contains("\"innerError\":{\"date\":\"", "\"request-id\":\"", "\"client-request-id\":\"");
+		assertThat(answer.headers().firstValue("Content-Type")).contains("application/json");
+	}
+
+	private HttpResponse<String> revoke(String path, String token) throws Exception {
+		return revoke(path, token, Map.of());
+	}
+
+	private HttpResponse<String> revoke(String path, String token, Map<String, String> headers) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
+			.header("Authorization", "Bearer " + token)
+			.POST(HttpRequest.BodyPublishers.noBody());
+		headers.forEach(request::header);
+		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private String base() {
+		return "http://127.0.0.1:" + this.port;
+	}
+
+	private Consumer<String, byte[]> consumer() {
+		Map<String, Object> props = KafkaTestUtils.consumerProps(this.broker, "test-" + System.nanoTime(), false);
+		props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+		Consumer<String, byte[]> consumer = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(),
+				new ByteArrayDeserializer()).createConsumer();
+		this.broker.consumeFromAnEmbeddedTopic(consumer, "revocation-events");
+		return consumer;
+	}
+
+	private static <T> List<T> toList(Iterable<T> iterable) {
+		List<T> list = new java.util.ArrayList<>();
+		iterable.forEach(list::add);
+		return list;
+	}
+}
