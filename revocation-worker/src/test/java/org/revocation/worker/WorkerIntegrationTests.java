@@ -108,7 +108,7 @@ class WorkerIntegrationTests {
 		send(event(DemoTenant.MEGAN, T0.plusSeconds(3)));
 		awaitCutoff(DemoTenant.MEGAN, T0.plusSeconds(3));
 		redisServer.restart(); // empty: the marker and every cutoff are gone
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
 			assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
 			assertThat(this.redis.get(RedisKeys.cutoffKey(DemoTenant.CONTOSO, DemoTenant.MEGAN.id())))
 				.isEqualTo(Long.toString(T0.plusSeconds(3).toEpochMilli()));
@@ -125,11 +125,11 @@ class WorkerIntegrationTests {
 	}
 
 	private void awaitMarker() {
-		await().atMost(Duration.ofSeconds(30)).until(() -> this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER));
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER));
 	}
 
 	private void awaitCutoff(DemoTenant.User user, Instant cutoff) {
-		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions().untilAsserted(() -> assertThat(
 				this.redis.get(RedisKeys.cutoffKey(user.tenantId(), user.id())))
 			.isEqualTo(Long.toString(cutoff.toEpochMilli())));
 	}

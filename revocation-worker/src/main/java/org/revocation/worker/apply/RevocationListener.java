@@ -34,7 +34,7 @@ class RevocationListener {
 		this.deadLetters = deadLetters;
 	}
 
-	@KafkaListener(id = "revocations", topics = "${revocation.topic}")
+	@KafkaListener(id = "revocations", idIsGroup = false, topics = "${revocation.topic}")
 	void onBatch(List<ConsumerRecord<String, byte[]>> records) throws Exception {
 		List<RevocationEvent> events = new ArrayList<>(records.size());
 		List<ConsumerRecord<String, byte[]>> invalid = new ArrayList<>();

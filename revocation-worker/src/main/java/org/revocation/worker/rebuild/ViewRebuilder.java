@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.Counter;
@@ -43,6 +44,11 @@ class ViewRebuilder {
 	private static final Logger log = LoggerFactory.getLogger(ViewRebuilder.class);
 
 	private static final int BATCH = 2_000;
+
+	static final String REBUILD_SENTINEL = "rsv:rebuild-sentinel";
+
+	private static final String SET_MARKER_IF_SENTINEL = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+			+ "redis.call('SET', KEYS[2], ARGV[2]); redis.call('DEL', KEYS[1]); return 1 end return 0";
 
 	private final RedisClient redis;
 
@@ -90,8 +96,17 @@ class ViewRebuilder {
 		long started = System.nanoTime();
 		try {
 			log.info("view-complete marker missing: rebuilding Redis from topic {}", this.topic);
+			// a sentinel written before the replay: if Redis loses its data during the replay, the sentinel is gone
+			// too and the marker is not set, so the next check replays again
+			String token = UUID.randomUUID().toString();
+			this.redis.set(REBUILD_SENTINEL, token);
 			long events = replay();
-			this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, Long.toString(System.currentTimeMillis()));
+			Object marked = this.redis.eval(SET_MARKER_IF_SENTINEL, List.of(REBUILD_SENTINEL, RedisKeys.VIEW_COMPLETE_MARKER),
+					List.of(token, Long.toString(System.currentTimeMillis())));
+			if (!Long.valueOf(1L).equals(marked)) {
+				log.warn("Redis lost its data during the rebuild ({} events replayed): rebuilding again", events);
+				return;
+			}
 			Duration took = Duration.ofNanos(System.nanoTime() - started);
 			this.rebuilds.increment();
 			this.duration.record(took);
