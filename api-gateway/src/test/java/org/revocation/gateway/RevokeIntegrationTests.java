@@ -126,7 +126,40 @@ class RevokeIntegrationTests {
 				TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.RevokeSessions.All")));
 		assertThat(answer.statusCode()).isEqualTo(200);
 		applier.join(10_000);
-		assertThat(this.redis.get(RedisKeys.validFromKey(DemoTenant.CONTOSO, DemoTenant.CAROL.id()))).isNotNull();
+		String validFrom = this.redis.get(RedisKeys.validFromKey(DemoTenant.CONTOSO, DemoTenant.CAROL.id()));
+		assertThat(validFrom).isNotNull();
+
+		// read your revocation: the property shows the new cutoff right after the 200
+		HttpResponse<String> read = get("/v1.0/users/" + DemoTenant.CAROL.upn() + "?$select=displayName,signInSessionsValidFromDateTime",
+				TestTokens.sign(TestTokens.app(DemoTenant.READER_DAEMON, "User.Read.All")));
+		assertThat(read.statusCode()).isEqualTo(200);
+		assertThat(read.body()).contains("\"signInSessionsValidFromDateTime\":\""
+				+ Instant.ofEpochMilli(Long.parseLong(validFrom)) + "\"")
+			.contains("$metadata#users(displayName,signInSessionsValidFromDateTime)/$entity");
+	}
+
+	@Test
+	void getUserWhenNotSelectedThenNoValidFromAndNeverRevokedEqualsCreation() throws Exception {
+		String reader = TestTokens.sign(TestTokens.app(DemoTenant.READER_DAEMON, "User.Read.All"));
+		HttpResponse<String> plain = get("/v1.0/users/" + DemoTenant.HENRY.id(), reader);
+		assertThat(plain.statusCode()).isEqualTo(200);
+		assertThat(plain.body()).contains("\"userPrincipalName\":\"henry@contoso.test\"").doesNotContain("ValidFrom");
+		HttpResponse<String> beta = get("/beta/users/henry@contoso.test?$select=refreshTokensValidFromDateTime,signInSessionsValidFromDateTime", reader);
+		assertThat(beta.body()).contains("\"refreshTokensValidFromDateTime\":\"2024-01-15T09:10:00Z\"",
+				"\"signInSessionsValidFromDateTime\":\"2024-01-15T09:10:00Z\"");
+		assertGraphError(get("/v1.0/users/henry@contoso.test?$select=password", reader), 400, "BadRequest");
+		assertGraphError(get("/v1.0/users/henry@contoso.test?$expand=manager", reader), 400, "BadRequest");
+	}
+
+	@Test
+	void listUsersWhenTopThenPagedWithNextLink() throws Exception {
+		String reader = TestTokens.sign(TestTokens.app(DemoTenant.READER_DAEMON, "User.Read.All"));
+		HttpResponse<String> first = get("/v1.0/users?$top=3&$select=id", reader);
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertThat(first.body()).contains("\"@odata.nextLink\":\"http://127.0.0.1:" + this.port + "/v1.0/users?$top=3&$select=id&$skiptoken=3\"");
+		HttpResponse<String> second = get("/v1.0/users?$top=3&$select=id&$skiptoken=3", reader);
+		assertThat(second.body()).doesNotContain("nextLink").contains(DemoTenant.CAROL.id());
+		assertGraphError(get("/v1.0/me", reader), 400, "BadRequest");
 	}
 
 	@Test
@@ -193,6 +226,13 @@ class RevokeIntegrationTests {
 			.POST(HttpRequest.BodyPublishers.noBody());
 		headers.forEach(request::header);
 		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> get(String path, String token) throws Exception {
+		return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path.replace("$", "%24")))
+			.header("Authorization", "Bearer " + token)
+			.GET()
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private String base() {

@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,16 +18,15 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-import org.revocation.core.directory.Directory;
 import org.revocation.core.directory.DirectoryUser;
 import org.revocation.core.directory.Tenant;
 import org.revocation.core.event.Actor;
 import org.revocation.core.event.RevocationEvent;
-import org.revocation.gateway.auth.AccessTokenVerifier;
 import org.revocation.gateway.auth.Caller;
+import org.revocation.gateway.auth.Callers;
 import org.revocation.gateway.auth.RevocationAuthorization;
-import org.revocation.gateway.auth.SessionCheck;
 import org.revocation.gateway.graph.GraphException;
+import org.revocation.gateway.graph.GraphResponses;
 import org.revocation.gateway.graph.GraphRequestFilter;
 
 /**
@@ -41,23 +39,14 @@ class RevokeController {
 
 	private static final Logger audit = LoggerFactory.getLogger("audit");
 
-	static final MediaType ODATA_JSON = MediaType.parseMediaType(
-			"application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8");
-
-	private static final Set<String> VERSIONS = Set.of("v1.0", "beta");
-
 	private static final Set<String> ACTIONS = Set.of("revokeSignInSessions", "microsoft.graph.revokeSignInSessions");
 
 	private static final Set<String> BETA_ACTIONS = Set.of("invalidateAllRefreshTokens",
 			"microsoft.graph.invalidateAllRefreshTokens");
 
-	private final AccessTokenVerifier tokens;
-
-	private final SessionCheck sessions;
+	private final Callers callers;
 
 	private final RevocationAuthorization authorization;
-
-	private final Directory directory;
 
 	private final RevocationPublisher publisher;
 
@@ -65,12 +54,10 @@ class RevokeController {
 
 	private final Clock clock;
 
-	RevokeController(AccessTokenVerifier tokens, SessionCheck sessions, RevocationAuthorization authorization,
-			Directory directory, RevocationPublisher publisher, InForceWaiter inForce, Clock clock) {
-		this.tokens = tokens;
-		this.sessions = sessions;
+	RevokeController(Callers callers, RevocationAuthorization authorization, RevocationPublisher publisher,
+			InForceWaiter inForce, Clock clock) {
+		this.callers = callers;
 		this.authorization = authorization;
-		this.directory = directory;
 		this.publisher = publisher;
 		this.inForce = inForce;
 		this.clock = clock;
@@ -81,11 +68,11 @@ class RevokeController {
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			HttpServletRequest request) {
 		checkRoute(version, action);
-		Caller caller = authenticate(authorization);
+		Caller caller = this.callers.authenticate(authorization);
 		if (!caller.delegated()) {
 			throw GraphException.badRequest("/me request is only valid with delegated authentication flow.");
 		}
-		Tenant tenant = tenantOf(caller);
+		Tenant tenant = this.callers.tenantOf(caller);
 		DirectoryUser me = tenant.user(caller.objectId()).orElseThrow(() -> GraphException.notFound(caller.objectId()));
 		return revoke(version, caller, tenant, me, request);
 	}
@@ -96,8 +83,8 @@ class RevokeController {
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			HttpServletRequest request) {
 		checkRoute(version, action);
-		Caller caller = authenticate(authorization);
-		Tenant tenant = tenantOf(caller);
+		Caller caller = this.callers.authenticate(authorization);
+		Tenant tenant = this.callers.tenantOf(caller);
 		DirectoryUser target = tenant.user(user).orElseThrow(() -> GraphException.notFound(user));
 		return revoke(version, caller, tenant, target, request);
 	}
@@ -119,28 +106,11 @@ class RevokeController {
 				ServletUriComponentsBuilder.fromContextPath(request).path("/" + version + "/$metadata").build()
 					.toUriString() + "#Edm.Boolean");
 		body.put("value", true);
-		return ResponseEntity.ok()
-			.contentType(ODATA_JSON)
-			.header(HttpHeaders.CACHE_CONTROL, "no-cache")
-			.header("OData-Version", "4.0")
-			.header("x-ms-resource-unit", "1")
-			.body(body);
-	}
-
-	private Caller authenticate(String authorization) {
-		Caller caller = this.tokens.verify(authorization);
-		this.sessions.requireLiveSession(caller);
-		return caller;
-	}
-
-	private Tenant tenantOf(Caller caller) {
-		return this.directory.tenant(caller.tenantId()).orElseThrow(GraphException::accessDenied);
+		return GraphResponses.ok(body);
 	}
 
 	private static void checkRoute(String version, String action) {
-		if (!VERSIONS.contains(version)) {
-			throw GraphException.badRequest("Invalid version: " + version);
-		}
+		GraphResponses.checkVersion(version);
 		if (!ACTIONS.contains(action) && !("beta".equals(version) && BETA_ACTIONS.contains(action))) {
 			throw GraphException.badRequest("Resource not found for the segment '" + action + "'.");
 		}
