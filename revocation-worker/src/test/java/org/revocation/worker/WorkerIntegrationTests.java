@@ -6,10 +6,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -124,6 +127,31 @@ class WorkerIntegrationTests {
 		awaitCutoff(DemoTenant.ADELE, T0.plusSeconds(42));
 	}
 
+	@Test
+	void rebuildWhenEventsLeftRetentionThenPropertyRestoredFromCompactedTopic() throws Exception {
+		send(event(DemoTenant.FIONA, T0.plusSeconds(77)));
+		awaitCutoff(DemoTenant.FIONA, T0.plusSeconds(77));
+		// the compacted topic has Fiona's latest cutoff once the listener saw the view complete
+		try (Consumer<String, byte[]> compacted = consumer("revocation-events-valid-from")) {
+			assertThat(KafkaTestUtils.getRecords(compacted, Duration.ofSeconds(20), 1).count()).isPositive();
+		}
+		// time-based retention removes every revocation event ...
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.broker.getBrokersAsString()))) {
+			Map<TopicPartition, RecordsToDelete> all = new java.util.HashMap<>();
+			for (int partition = 0; partition < 2; partition++) {
+				all.put(new TopicPartition("revocation-events", partition), RecordsToDelete.beforeOffset(-1));
+			}
+			admin.deleteRecords(all).all().get(30, TimeUnit.SECONDS);
+		}
+		// ... and Redis loses everything: the rebuild restores the property from the compacted topic
+		redisServer.restart();
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+			assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
+			assertThat(this.redis.get(RedisKeys.validFromKey(DemoTenant.FABRIKAM, DemoTenant.FIONA.id())))
+				.isEqualTo(Long.toString(T0.plusSeconds(77).toEpochMilli()));
+		});
+	}
+
 	private void awaitMarker() {
 		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER));
 	}
@@ -148,7 +176,7 @@ class WorkerIntegrationTests {
 		props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		Consumer<String, byte[]> consumer = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(),
 				new ByteArrayDeserializer()).createConsumer();
-		this.broker.consumeFromAnEmbeddedTopic(consumer, topic);
+		consumer.subscribe(java.util.List.of(topic));
 		return consumer;
 	}
 }

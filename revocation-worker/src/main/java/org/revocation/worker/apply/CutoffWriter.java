@@ -17,6 +17,7 @@ import redis.clients.jedis.Response;
 import org.revocation.core.config.RevocationProperties;
 import org.revocation.core.event.RevocationEvent;
 import org.revocation.core.redis.CutoffScript;
+import org.revocation.core.redis.RedisKeys;
 
 /**
  * Applies a batch of events to Redis with the shared max-merge script, pipelined: one round trip per batch. Throws
@@ -49,26 +50,35 @@ public class CutoffWriter {
 	}
 
 	/**
-	 * Writes every event's cutoff; returns how many moved a user's cutoff forward.
+	 * What a batch changed: the events that moved their user's durable cutoff forward, and whether the view was
+	 * complete (the marker present) right after the writes, so that those cutoffs are known to be each user's maximum.
+	 */
+	public record Applied(List<RevocationEvent> moved, boolean viewComplete) {
+	}
+
+	/**
+	 * Writes every event's cutoff.
 	 * @param recordDelay whether to record the propagation delay (not during a rebuild of old events)
 	 */
-	public int apply(List<RevocationEvent> events, boolean recordDelay) {
+	public Applied apply(List<RevocationEvent> events, boolean recordDelay) {
 		if (events.isEmpty()) {
-			return 0;
+			return new Applied(List.of(), false);
 		}
 		Instant now = this.clock.instant();
 		List<Response<Object>> responses = new ArrayList<>(events.size());
+		Response<Boolean> marker;
 		try (AbstractPipeline pipeline = this.redis.pipelined()) {
 			for (RevocationEvent event : events) {
 				responses.add(pipeline.eval(CutoffScript.SOURCE, this.script.keys(event.tenantId(), event.userId()),
 						this.script.args(event.validFrom(), now)));
 			}
+			marker = pipeline.exists(RedisKeys.VIEW_COMPLETE_MARKER);
 			pipeline.sync();
 		}
-		int moved = 0;
-		for (Response<Object> response : responses) {
-			if (Long.valueOf(1L).equals(response.get())) { // get() rethrows a failed write
-				moved++;
+		List<RevocationEvent> moved = new ArrayList<>();
+		for (int i = 0; i < events.size(); i++) {
+			if (Long.valueOf(1L).equals(responses.get(i).get())) { // get() rethrows a failed write
+				moved.add(events.get(i));
 			}
 		}
 		this.applied.increment(events.size());
@@ -79,6 +89,6 @@ public class CutoffWriter {
 				this.propagation.record(delay.isNegative() ? Duration.ZERO : delay);
 			}
 		}
-		return moved;
+		return new Applied(moved, Boolean.TRUE.equals(marker.get()));
 	}
 }

@@ -16,7 +16,7 @@ import org.revocation.core.event.RevocationEventCodec;
 
 /**
  * Consumes the revocation topic in batches. Valid events are max-merged into Redis in one pipeline; invalid records
- * go to the dead-letter topic. The container commits the batch's offsets only when this method returns, that is after
+ * go to the dead-letter topic; each user's new maximum goes to the compacted valid-from topic. The container commits the batch's offsets only when this method returns, that is after
  * Redis accepted every write; any failure (Redis down) is retried by the error handler with back-off, for as long as
  * it lasts, without committing.
  */
@@ -29,9 +29,12 @@ class RevocationListener {
 
 	private final DeadLetters deadLetters;
 
-	RevocationListener(CutoffWriter writer, DeadLetters deadLetters) {
+	private final ValidFromLog validFromLog;
+
+	RevocationListener(CutoffWriter writer, DeadLetters deadLetters, ValidFromLog validFromLog) {
 		this.writer = writer;
 		this.deadLetters = deadLetters;
+		this.validFromLog = validFromLog;
 	}
 
 	@KafkaListener(id = "revocations", idIsGroup = false, topics = "${revocation.topic}")
@@ -48,7 +51,11 @@ class RevocationListener {
 				reasons.add(ex.getMessage());
 			}
 		}
-		int moved = this.writer.apply(events, true);
+		CutoffWriter.Applied applied = this.writer.apply(events, true);
+		if (applied.viewComplete()) {
+			// while the view is incomplete a move may not be the user's maximum; the rebuild publishes those
+			this.validFromLog.publish(applied.moved());
+		}
 		for (int i = 0; i < invalid.size(); i++) {
 			this.deadLetters.send(invalid.get(i), reasons.get(i));
 		}
@@ -60,7 +67,7 @@ class RevocationListener {
 		}
 		MDC.remove("request-id");
 		MDC.remove("client-request-id");
-		log.info("batch applied records={} events={} moved={} deadLettered={}", records.size(), events.size(), moved,
-				invalid.size());
+		log.info("batch applied records={} events={} moved={} deadLettered={}", records.size(), events.size(),
+				applied.moved().size(), invalid.size());
 	}
 }

@@ -12,6 +12,7 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 import org.revocation.core.config.RevocationProperties;
+import org.revocation.worker.apply.ValidFromLog;
 
 /** Topics the worker creates when missing, and the error handling that never skips a revocation. */
 @Configuration(proxyBeanMethods = false)
@@ -26,6 +27,17 @@ class KafkaConfiguration {
 			.replicas(worker.replicationFactor())
 			.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention),
 					TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(worker.minInsyncReplicas())))
+			.build();
+	}
+
+	/** Each user's latest cutoff for ever: compacted, never deleted by time (DESIGN.md section 3.4). */
+	@Bean
+	NewTopic validFromTopic(RevocationProperties revocation, WorkerProperties worker) {
+		return TopicBuilder.name(ValidFromLog.topicOf(revocation))
+			.partitions(worker.partitions())
+			.replicas(worker.replicationFactor())
+			.compact()
+			.configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(worker.minInsyncReplicas())))
 			.build();
 	}
 

@@ -31,6 +31,7 @@ import org.revocation.core.event.RevocationEvent;
 import org.revocation.core.event.RevocationEventCodec;
 import org.revocation.core.redis.RedisKeys;
 import org.revocation.worker.apply.CutoffWriter;
+import org.revocation.worker.apply.ValidFromLog;
 
 /**
  * Keeps the view complete: whenever the view-complete marker is missing (first start, Redis restarted empty, flushed,
@@ -58,6 +59,10 @@ class ViewRebuilder {
 
 	private final String topic;
 
+	private final String validFromTopic;
+
+	private final ValidFromLog validFromLog;
+
 	private final AtomicBoolean running = new AtomicBoolean();
 
 	private final Counter rebuilds;
@@ -65,7 +70,9 @@ class ViewRebuilder {
 	private final Timer duration;
 
 	ViewRebuilder(RedisClient redis, ConsumerFactory<String, byte[]> consumers, CutoffWriter writer,
-			RevocationProperties properties, MeterRegistry meters) {
+			ValidFromLog validFromLog, RevocationProperties properties, MeterRegistry meters) {
+		this.validFromLog = validFromLog;
+		this.validFromTopic = ValidFromLog.topicOf(properties);
 		this.redis = redis;
 		this.consumers = consumers;
 		this.writer = writer;
@@ -88,7 +95,7 @@ class ViewRebuilder {
 		rebuild();
 	}
 
-	/** Replays the whole topic into Redis, then sets the marker. */
+	/** Replays the logs into Redis, then sets the marker. */
 	void rebuild() {
 		if (!this.running.compareAndSet(false, true)) {
 			return;
@@ -100,20 +107,29 @@ class ViewRebuilder {
 			// too and the marker is not set, so the next check replays again
 			String token = UUID.randomUUID().toString();
 			this.redis.set(REBUILD_SENTINEL, token);
-			long events = replay();
+			// first each user's latest cutoff for ever (compacted), then every event still in retention
+			Map<String, RevocationEvent> kept = new HashMap<>();
+			long events = replay(this.validFromTopic, kept);
+			Map<String, RevocationEvent> recent = new HashMap<>();
+			events += replay(this.topic, recent);
 			Object marked = this.redis.eval(SET_MARKER_IF_SENTINEL, List.of(REBUILD_SENTINEL, RedisKeys.VIEW_COMPLETE_MARKER),
 					List.of(token, Long.toString(System.currentTimeMillis())));
 			if (!Long.valueOf(1L).equals(marked)) {
 				log.warn("Redis lost its data during the rebuild ({} events replayed): rebuilding again", events);
 				return;
 			}
+			// maxima the listener could not publish while the view was incomplete
+			List<RevocationEvent> newer = recent.values().stream()
+				.filter((e) -> !kept.containsKey(e.key()) || kept.get(e.key()).validFrom().isBefore(e.validFrom()))
+				.toList();
+			this.validFromLog.publish(newer);
 			Duration took = Duration.ofNanos(System.nanoTime() - started);
 			this.rebuilds.increment();
 			this.duration.record(took);
 			log.info("rebuild complete: {} events in {} ms ({} events/s); marker set", events, took.toMillis(),
 					(took.toMillis() > 0) ? events * 1000 / took.toMillis() : events);
 		}
-		catch (RuntimeException ex) {
+		catch (Exception ex) {
 			log.warn("rebuild failed, will retry: {}", ex.toString());
 		}
 		finally {
@@ -121,13 +137,14 @@ class ViewRebuilder {
 		}
 	}
 
-	private long replay() {
+	/** Applies every event of {@code topic} to Redis; collects each user's latest event into {@code latest}. */
+	private long replay(String topic, Map<String, RevocationEvent> latest) {
 		Map<String, Object> overrides = new HashMap<>();
 		overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, BATCH);
 		overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		try (Consumer<String, byte[]> consumer = this.consumers.createConsumer(null, "rebuild", null,
 				toProperties(overrides))) {
-			List<PartitionInfo> infos = consumer.partitionsFor(this.topic, Duration.ofSeconds(30));
+			List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
 			if (infos == null || infos.isEmpty()) {
 				return 0;
 			}
@@ -142,7 +159,9 @@ class ViewRebuilder {
 				List<RevocationEvent> events = new ArrayList<>(records.count());
 				for (ConsumerRecord<String, byte[]> record : records) {
 					try {
-						events.add(RevocationEventCodec.decode(record.value()));
+						RevocationEvent event = RevocationEventCodec.decode(record.value());
+						events.add(event);
+						latest.merge(event.key(), event, (a, b) -> a.validFrom().isBefore(b.validFrom()) ? b : a);
 					}
 					catch (InvalidRevocationEventException ex) {
 						// the listener dead-letters it; a rebuild only skips it
