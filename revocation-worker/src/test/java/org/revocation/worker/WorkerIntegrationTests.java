@@ -43,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * the view-complete marker and the rebuild after Redis lost its data, and Redis outages retried without loss.
  */
 @SpringBootTest(properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "worker.partitions=2",
+		"revocation.max-session-lifetime=1d", // the embedded broker created the topic with its default 7-day retention
 		"worker.marker-check-interval=200ms" })
 @EmbeddedKafka(partitions = 2, topics = { "revocation-events", "revocation-events-dlt" })
 class WorkerIntegrationTests {

@@ -2,11 +2,13 @@ package org.revocation.worker.config;
 
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -48,6 +50,11 @@ class KafkaConfiguration {
 			.partitions(worker.partitions())
 			.replicas(worker.replicationFactor())
 			.build();
+	}
+
+	@Bean(destroyMethod = "close")
+	Admin kafkaAdminClient(KafkaAdmin kafkaAdmin) {
+		return Admin.create(kafkaAdmin.getConfigurationProperties());
 	}
 
 	/**
