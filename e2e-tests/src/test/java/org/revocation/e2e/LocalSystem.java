@@ -22,7 +22,9 @@ import org.revocation.localstack.ServiceProcess;
  */
 final class LocalSystem implements AutoCloseable {
 
-	private static final Duration START = Duration.ofSeconds(120);
+	static final Duration START = Duration.ofSeconds(120);
+
+	static final Duration IN_FORCE_TIMEOUT = Duration.ofSeconds(2);
 
 	final Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
 
@@ -70,8 +72,10 @@ final class LocalSystem implements AutoCloseable {
 				this.work.resolve("keys/signing-jwks.json").toString(), "ENCRYPTION_KEYS_FILE",
 				this.work.resolve("keys/encryption-jwks.json").toString()));
 		this.worker = service("revocation-worker", Ports.free(), Map.of("TOPIC_PARTITIONS", "3"));
+		this.worker.awaitHealthy(START); // the worker creates the topics
 		this.gateway = service("api-gateway", this.gatewayPort, Map.of("HTTPS_PORT", Integer.toString(Ports.free()),
-				"JWKS_URI", "http://127.0.0.1:" + this.tokenCheckerPort + "/common/discovery/v2.0/keys"));
+				"JWKS_URI", "http://127.0.0.1:" + this.tokenCheckerPort + "/common/discovery/v2.0/keys",
+				"IN_FORCE_TIMEOUT", IN_FORCE_TIMEOUT.toMillis() + "ms"));
 		for (ServiceProcess service : this.services) {
 			service.awaitHealthy(START);
 		}
@@ -99,6 +103,10 @@ final class LocalSystem implements AutoCloseable {
 		return "http://127.0.0.1:" + this.tokenCheckerPort + "/" + tenant + "/oauth2/v2.0/token";
 	}
 
+	String gatewayMetrics() {
+		return "http://127.0.0.1:" + this.gatewayPort + "/actuator/prometheus";
+	}
+
 	String graph() {
 		return "http://127.0.0.1:" + this.gatewayPort + "/v1.0";
 	}
@@ -110,5 +118,13 @@ final class LocalSystem implements AutoCloseable {
 		}
 		this.redis.stop();
 		this.kafka.stop();
+		if (!Boolean.getBoolean("e2e.keepLogs")) {
+			try (var paths = Files.walk(this.work)) {
+				paths.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+			}
+			catch (IOException ex) {
+				// best effort: the directory is under the system temp directory
+			}
+		}
 	}
 }

@@ -18,8 +18,6 @@ import static org.awaitility.Awaitility.await;
  */
 class RevocationEndToEndTests {
 
-	private static final String USER_SCOPES = "openid profile offline_access User.Read";
-
 	private static LocalSystem system;
 
 	@BeforeAll
@@ -69,24 +67,14 @@ class RevocationEndToEndTests {
 	}
 
 	private static Http.Answer signIn(DemoTenant.User user) {
-		Http.Answer answer = Http.postForm(system.tokenEndpoint(DemoTenant.CONTOSO),
-				Map.of("grant_type", "password", "client_id", DemoTenant.CONTOSO_CLI.clientId(), "username", user.upn(),
-						"password", user.password(), "scope", USER_SCOPES));
-		assertThat(answer.status()).as(answer.response().body()).isEqualTo(200);
-		return answer;
+		return Clients.signIn(system, user);
 	}
 
 	private static Http.Answer refresh(String refreshToken) {
-		return Http.postForm(system.tokenEndpoint(DemoTenant.CONTOSO), Map.of("grant_type", "refresh_token",
-				"client_id", DemoTenant.CONTOSO_CLI.clientId(), "refresh_token", refreshToken));
+		return Clients.refresh(system, refreshToken);
 	}
 
 	private static String appToken() {
-		Http.Answer answer = Http.postForm(system.tokenEndpoint("contoso.test"),
-				Map.of("grant_type", "client_credentials", "client_id", DemoTenant.REVOCATION_DAEMON.clientId(),
-						"client_secret", DemoTenant.REVOCATION_DAEMON.secret(), "scope",
-						"https://graph.microsoft.com/.default"));
-		assertThat(answer.status()).as(answer.response().body()).isEqualTo(200);
-		return answer.text("access_token");
+		return Clients.appToken(system);
 	}
 }
