@@ -1,46 +1,65 @@
 package org.revocation.gateway.revoke;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
 
-import org.revocation.core.redis.CutoffReader;
-import org.revocation.core.redis.CutoffUnavailableException;
+import org.revocation.core.redis.RedisKeys;
 import org.revocation.gateway.config.GatewayProperties;
 
 /**
- * "In force when the 200 arrives" (DESIGN.md section 2): after the ack, waits until the worker's write of the new
- * cutoff is visible in Redis, at most {@code gateway.in-force-timeout}. Requests run on virtual threads, so a waiting
- * request parks no platform thread. Past the bound the caller still gets 200 (the event is durable) and the late
- * answer is counted.
+ * "In force when the 200 arrives" (DESIGN.md section 2): after the broker's ack a revocation waits until the worker's
+ * write of its cutoff is visible in Redis, at most {@code gateway.in-force-timeout}. Waiting requests hold no thread:
+ * they are asynchronous, and one ticker reads the durable keys of every waiting request in one pipelined round trip
+ * every {@value #TICK_MILLIS} ms. Past the bound a request still gets its 200 (the event is durable) and is counted
+ * as late.
  */
 @Component
-class InForceWaiter {
+class InForceWaiter implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(InForceWaiter.class);
 
-	private final CutoffReader cutoffs;
+	static final long TICK_MILLIS = 2;
+
+	private final RedisClient redis;
 
 	private final Duration timeout;
-
-	private final Clock clock;
 
 	private final Counter late;
 
 	private final Timer wait;
 
-	InForceWaiter(CutoffReader cutoffs, GatewayProperties properties, Clock clock, MeterRegistry meters) {
-		this.cutoffs = cutoffs;
+	private final ConcurrentLinkedQueue<Waiter> arriving = new ConcurrentLinkedQueue<>();
+
+	private final List<Waiter> waiting = new ArrayList<>();
+
+	private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+		Thread thread = new Thread(runnable, "in-force-waiter");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	InForceWaiter(RedisClient redis, GatewayProperties properties, MeterRegistry meters) {
+		this.redis = redis;
 		this.timeout = properties.inForceTimeout();
-		this.clock = clock;
 		this.late = Counter.builder("gateway.revocations.late")
 			.description("revocations answered 200 after the in-force bound without seeing the worker's write")
 			.register(meters);
@@ -48,42 +67,74 @@ class InForceWaiter {
 			.description("from the broker's ack to the cutoff visible in Redis")
 			.publishPercentileHistogram()
 			.register(meters);
+		this.ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
-	/** Returns true when the cutoff became visible within the bound. */
-	boolean awaitInForce(String tenantId, String userId, Instant cutoff, String requestId) {
-		long started = System.nanoTime();
-		Instant deadline = this.clock.instant().plus(this.timeout);
-		long pauseMillis = 1;
-		while (true) {
-			if (isVisible(tenantId, userId, cutoff)) {
-				this.wait.record(Duration.ofNanos(System.nanoTime() - started));
-				return true;
+	/** Completes with true once the cutoff is visible, or false when the bound passed first. */
+	CompletableFuture<Boolean> awaitInForce(String tenantId, String userId, Instant cutoff, String requestId) {
+		long now = System.nanoTime();
+		Waiter waiter = new Waiter(RedisKeys.validFromKey(tenantId, userId), cutoff.toEpochMilli(), now,
+				now + this.timeout.toNanos(), requestId, new CompletableFuture<>());
+		this.arriving.add(waiter);
+		return waiter.result();
+	}
+
+	private void tick() {
+		Waiter arrived;
+		while ((arrived = this.arriving.poll()) != null) {
+			this.waiting.add(arrived);
+		}
+		if (this.waiting.isEmpty()) {
+			return;
+		}
+		List<Response<String>> values = new ArrayList<>(this.waiting.size());
+		try (AbstractPipeline pipeline = this.redis.pipelined()) {
+			for (Waiter waiter : this.waiting) {
+				values.add(pipeline.get(waiter.key()));
 			}
-			if (!this.clock.instant().isBefore(deadline)) {
+			pipeline.sync();
+		}
+		catch (JedisException ex) {
+			values = null; // Redis unreachable: nothing is visible; waiters time out and are answered late
+		}
+		long now = System.nanoTime();
+		List<Waiter> still = new ArrayList<>(this.waiting.size());
+		for (int i = 0; i < this.waiting.size(); i++) {
+			Waiter waiter = this.waiting.get(i);
+			if (values != null && isVisible(values.get(i), waiter.cutoffMillis())) {
+				this.wait.record(now - waiter.startedNanos(), TimeUnit.NANOSECONDS);
+				waiter.result().complete(true);
+			}
+			else if (now - waiter.deadlineNanos() >= 0) {
 				this.late.increment();
-				log.warn("revocation answered late: cutoff not visible after {} request-id={} tenant={} user={}",
-						this.timeout, requestId, tenantId, userId);
-				return false;
+				log.warn("revocation answered late: cutoff not visible after {} request-id={} key={}", this.timeout,
+						waiter.requestId(), waiter.key());
+				waiter.result().complete(false);
 			}
-			try {
-				Thread.sleep(pauseMillis);
+			else {
+				still.add(waiter);
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return false;
-			}
-			pauseMillis = Math.min(pauseMillis * 2, 20);
 		}
+		this.waiting.clear();
+		this.waiting.addAll(still);
 	}
 
-	private boolean isVisible(String tenantId, String userId, Instant cutoff) {
+	private static boolean isVisible(Response<String> value, long cutoffMillis) {
 		try {
-			Optional<Instant> validFrom = this.cutoffs.validFrom(tenantId, userId);
-			return validFrom.isPresent() && !validFrom.get().isBefore(cutoff);
+			String millis = value.get();
+			return millis != null && Long.parseLong(millis) >= cutoffMillis;
 		}
-		catch (CutoffUnavailableException ex) {
+		catch (JedisException | NumberFormatException ex) {
 			return false;
 		}
+	}
+
+	@Override
+	public void destroy() {
+		this.ticker.shutdownNow();
+	}
+
+	private record Waiter(String key, long cutoffMillis, long startedNanos, long deadlineNanos, String requestId,
+			CompletableFuture<Boolean> result) {
 	}
 }

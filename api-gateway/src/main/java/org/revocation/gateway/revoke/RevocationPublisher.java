@@ -1,9 +1,9 @@
 package org.revocation.gateway.revoke;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,19 +40,25 @@ class RevocationPublisher {
 		this.sendTimeout = properties.kafkaSendTimeout();
 	}
 
-	void publish(RevocationEvent event) {
+	/**
+	 * Completes when the broker acknowledged the event; completes exceptionally with a 503 {@link GraphException}
+	 * when it did not within the bound.
+	 */
+	CompletableFuture<Void> publish(RevocationEvent event) {
+		CompletableFuture<?> sent;
 		try {
-			this.kafka.send(this.topic, event.key(), RevocationEventCodec.encode(event))
-				.get(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			sent = this.kafka.send(this.topic, event.key(), RevocationEventCodec.encode(event));
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw GraphException.serviceUnavailable(RETRY_AFTER_SECONDS);
+		catch (RuntimeException ex) {
+			sent = CompletableFuture.failedFuture(ex);
 		}
-		catch (ExecutionException | TimeoutException | RuntimeException ex) {
-			log.warn("revocation not acknowledged by Kafka tenant={} user={}: {}", event.tenantId(), event.userId(),
-					ex.toString());
-			throw GraphException.serviceUnavailable(RETRY_AFTER_SECONDS);
-		}
+		return sent.orTimeout(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((result, ex) -> {
+			if (ex != null) {
+				log.warn("revocation not acknowledged by Kafka tenant={} user={}: {}", event.tenantId(), event.userId(),
+						ex.toString());
+				throw new CompletionException(GraphException.serviceUnavailable(RETRY_AFTER_SECONDS));
+			}
+			return null;
+		});
 	}
 }

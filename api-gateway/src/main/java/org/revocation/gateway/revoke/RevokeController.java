@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -64,7 +65,7 @@ class RevokeController {
 	}
 
 	@PostMapping("/{version}/me/{action}")
-	ResponseEntity<Map<String, Object>> revokeMe(@PathVariable String version, @PathVariable String action,
+	CompletableFuture<ResponseEntity<Map<String, Object>>> revokeMe(@PathVariable String version, @PathVariable String action,
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			HttpServletRequest request) {
 		checkRoute(version, action);
@@ -78,7 +79,7 @@ class RevokeController {
 	}
 
 	@PostMapping("/{version}/users/{user}/{action}")
-	ResponseEntity<Map<String, Object>> revokeUser(@PathVariable String version, @PathVariable String user,
+	CompletableFuture<ResponseEntity<Map<String, Object>>> revokeUser(@PathVariable String version, @PathVariable String user,
 			@PathVariable String action,
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			HttpServletRequest request) {
@@ -89,7 +90,7 @@ class RevokeController {
 		return revoke(version, caller, tenant, target, request);
 	}
 
-	private ResponseEntity<Map<String, Object>> revoke(String version, Caller caller, Tenant tenant,
+	private CompletableFuture<ResponseEntity<Map<String, Object>>> revoke(String version, Caller caller, Tenant tenant,
 			DirectoryUser target, HttpServletRequest request) {
 		this.authorization.authorize(caller, tenant, target);
 		String requestId = GraphRequestFilter.requestId(request);
@@ -97,16 +98,17 @@ class RevokeController {
 		Actor actor = caller.delegated() ? Actor.user(caller.objectId()) : Actor.application(caller.clientId());
 		RevocationEvent event = RevocationEvent.accepted(tenant.id(), target.id(), cutoff, actor, requestId,
 				GraphRequestFilter.clientRequestId(request));
-		this.publisher.publish(event);
-		audit.info("revocation accepted tenant={} user={} validFrom={} actorType={} actor={} eventId={}", tenant.id(),
-				target.id(), cutoff, actor.type(), actor.id(), event.eventId());
-		this.inForce.awaitInForce(tenant.id(), target.id(), cutoff, requestId);
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("@odata.context",
 				ServletUriComponentsBuilder.fromContextPath(request).path("/" + version + "/$metadata").build()
 					.toUriString() + "#Edm.Boolean");
 		body.put("value", true);
-		return GraphResponses.ok(body);
+		return this.publisher.publish(event).thenCompose((acked) -> {
+			audit.info("revocation accepted tenant={} user={} validFrom={} actorType={} actor={} eventId={} request-id={} "
+					+ "client-request-id={}", tenant.id(), target.id(), cutoff, actor.type(), actor.id(), event.eventId(),
+					requestId, event.clientRequestId());
+			return this.inForce.awaitInForce(tenant.id(), target.id(), cutoff, requestId);
+		}).thenApply((inForce) -> GraphResponses.ok(body));
 	}
 
 	private static void checkRoute(String version, String action) {
