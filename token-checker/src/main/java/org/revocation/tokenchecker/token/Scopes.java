@@ -1,9 +1,11 @@
 package org.revocation.tokenchecker.token;
 
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.http.HttpStatus;
 
@@ -26,7 +28,10 @@ final class Scopes {
 		if (scope == null || scope.isBlank()) {
 			throw OAuthException.missingParameter("scope");
 		}
-		String trimmed = scope.trim();
+		// MSAL adds "openid profile offline_access" to every request; the v2.0 endpoint ignores them here
+		String trimmed = Arrays.stream(scope.trim().split("\\s+"))
+			.filter((s) -> !OPENID.contains(s.toLowerCase(Locale.ROOT)))
+			.collect(Collectors.joining(" "));
 		if (!trimmed.equalsIgnoreCase(GRAPH + "/.default") && !trimmed.equalsIgnoreCase(GRAPH_APP_ID + "/.default")) {
 			throw new OAuthException(HttpStatus.BAD_REQUEST, "invalid_scope", 1002012, "The provided value for scope "
 					+ trimmed + " is not valid. Client credential flows must have a scope value with /.default "
