@@ -33,8 +33,7 @@ class KafkaUnavailableIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("revocation.redis.port", redisServer::port);
-		registry.add("revocation.redis.host", () -> "127.0.0.1");
+		redisServer.register(registry);
 		registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + CLOSED_PORT);
 		registry.add("gateway.jwks-uri", () -> JwksServer.url());
 	}

@@ -48,8 +48,7 @@ class ManyWaitingRevocationsIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("revocation.redis.port", redisServer::port);
-		registry.add("revocation.redis.host", () -> "127.0.0.1");
+		redisServer.register(registry);
 		registry.add("gateway.jwks-uri", JwksServer::url);
 	}
 

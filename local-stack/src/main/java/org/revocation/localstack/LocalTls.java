@@ -1,12 +1,18 @@
 package org.revocation.localstack;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS material for the local system (DESIGN.md section 5), made with the JDK's keytool: a self-signed certificate for
@@ -43,6 +49,25 @@ public final class LocalTls {
 		keytool(dir, "-importcert", "-noprompt", "-alias", "localhost", "-file", dir.resolve("ca.pem").toString(),
 				"-keystore", dir.resolve("truststore.p12").toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
 		return dir;
+	}
+
+	/** An SSL context for clients that trusts the certificate in {@code dir} (its {@code truststore.p12}). */
+	public static SSLContext clientContext(Path dir) {
+		try (InputStream in = Files.newInputStream(dir.resolve("truststore.p12"))) {
+			KeyStore trust = KeyStore.getInstance("PKCS12");
+			trust.load(in, PASSWORD.toCharArray());
+			TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			factory.init(trust);
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, factory.getTrustManagers(), null);
+			return context;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static void keytool(Path dir, String... args) {

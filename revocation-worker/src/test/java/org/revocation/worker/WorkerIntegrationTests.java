@@ -63,8 +63,7 @@ class WorkerIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("revocation.redis.port", redisServer::port);
-		registry.add("revocation.redis.host", () -> "127.0.0.1");
+		redisServer.register(registry);
 	}
 
 	@AfterAll

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
 import redis.clients.jedis.RedisClient;
 import redis.embedded.RedisServer;
 
@@ -40,6 +41,12 @@ public final class TestRedis implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** Points a Spring test context's {@code revocation.redis.*} at this server. */
+	public void register(DynamicPropertyRegistry registry) {
+		registry.add("revocation.redis.host", () -> "127.0.0.1");
+		registry.add("revocation.redis.port", this::port);
 	}
 
 	public int port() {

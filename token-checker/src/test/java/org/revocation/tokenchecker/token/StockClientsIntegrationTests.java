@@ -1,6 +1,5 @@
 package org.revocation.tokenchecker.token;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -9,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -19,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
@@ -72,8 +69,7 @@ class StockClientsIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("revocation.redis.port", redisServer::port);
-		registry.add("revocation.redis.host", () -> "127.0.0.1");
+		redisServer.register(registry);
 		registry.add("revocation.https.port", () -> HTTPS_PORT);
 		registry.add("revocation.https.key-store", () -> TLS.resolve("keystore.p12").toString());
 		registry.add("revocation.issuer-base-url", () -> "https://localhost:" + HTTPS_PORT);
@@ -199,16 +195,8 @@ class StockClientsIntegrationTests {
 		return HttpClient.newBuilder().sslContext(sslContext()).build();
 	}
 
-	private static SSLContext sslContext() throws Exception {
-		KeyStore trust = KeyStore.getInstance("PKCS12");
-		try (InputStream in = Files.newInputStream(TLS.resolve("truststore.p12"))) {
-			trust.load(in, LocalTls.PASSWORD.toCharArray());
-		}
-		TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-		factory.init(trust);
-		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(null, factory.getTrustManagers(), null);
-		return context;
+	private static SSLContext sslContext() {
+		return LocalTls.clientContext(TLS);
 	}
 
 	private static Path tls() {

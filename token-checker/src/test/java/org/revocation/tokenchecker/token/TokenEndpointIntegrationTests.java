@@ -38,8 +38,7 @@ class TokenEndpointIntegrationTests {
 
 	@DynamicPropertySource
 	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("revocation.redis.port", redisServer::port);
-		registry.add("revocation.redis.host", () -> "127.0.0.1");
+		redisServer.register(registry);
 	}
 
 	@AfterAll
