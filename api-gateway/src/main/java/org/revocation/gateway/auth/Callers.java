@@ -28,7 +28,12 @@ public class Callers {
 		return caller;
 	}
 
+	/** The caller's tenant; personal Microsoft accounts are refused here, before any target is looked up. */
 	public Tenant tenantOf(Caller caller) {
-		return this.directory.tenant(caller.tenantId()).orElseThrow(GraphException::accessDenied);
+		Tenant tenant = this.directory.tenant(caller.tenantId()).orElseThrow(GraphException::accessDenied);
+		if (tenant.personalAccounts()) {
+			throw GraphException.accessDenied();
+		}
+		return tenant;
 	}
 }
