@@ -1,13 +1,9 @@
 package org.revocation.worker.apply;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import io.micrometer.core.instrument.Counter;
@@ -17,8 +13,6 @@ import org.springframework.stereotype.Component;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 import org.revocation.core.config.RevocationProperties;
 import org.revocation.core.event.RevocationEvent;
@@ -26,8 +20,7 @@ import org.revocation.core.redis.CutoffScript;
 import org.revocation.core.redis.RedisKeys;
 
 /**
- * Applies a batch of events to Redis with the shared max-merge script, pipelined: one round trip per batch, each write
- * an {@code EVALSHA} of the same script (loaded again when Redis answers {@code NOSCRIPT}, after a restart). Throws
+ * Applies a batch of events to Redis with the shared max-merge script, pipelined: one round trip per batch. Throws
  * when Redis did not accept every write, so the caller commits nothing.
  */
 @Component
@@ -42,8 +35,6 @@ public class CutoffWriter {
 	private final Counter applied;
 
 	private final Timer propagation;
-
-	private final String sha = sha1(CutoffScript.SOURCE);
 
 	public CutoffWriter(RedisClient redis, RevocationProperties properties, Clock clock, MeterRegistry meters) {
 		this.redis = redis;
@@ -73,36 +64,12 @@ public class CutoffWriter {
 		if (events.isEmpty()) {
 			return new Applied(List.of(), false);
 		}
-		Applied applied;
-		try {
-			applied = write(events);
-		}
-		catch (JedisDataException ex) {
-			if (!isNoScript(ex)) {
-				throw ex;
-			}
-			// Redis restarted (or SCRIPT FLUSH): load the script and write the whole batch again (max-merge is idempotent)
-			this.redis.scriptLoad(CutoffScript.SOURCE);
-			applied = write(events);
-		}
-		this.applied.increment(events.size());
-		if (recordDelay) {
-			Instant written = this.clock.instant();
-			for (RevocationEvent event : events) {
-				Duration delay = Duration.between(event.acceptedAt(), written);
-				this.propagation.record(delay.isNegative() ? Duration.ZERO : delay);
-			}
-		}
-		return applied;
-	}
-
-	private Applied write(List<RevocationEvent> events) {
 		Instant now = this.clock.instant();
 		List<Response<Object>> responses = new ArrayList<>(events.size());
 		Response<Boolean> marker;
 		try (AbstractPipeline pipeline = this.redis.pipelined()) {
 			for (RevocationEvent event : events) {
-				responses.add(pipeline.evalsha(this.sha, this.script.keys(event.tenantId(), event.userId()),
+				responses.add(pipeline.eval(CutoffScript.SOURCE, this.script.keys(event.tenantId(), event.userId()),
 						this.script.args(event.validFrom(), now)));
 			}
 			marker = pipeline.exists(RedisKeys.VIEW_COMPLETE_MARKER);
@@ -114,19 +81,14 @@ public class CutoffWriter {
 				moved.add(events.get(i));
 			}
 		}
+		this.applied.increment(events.size());
+		if (recordDelay) {
+			Instant written = this.clock.instant();
+			for (RevocationEvent event : events) {
+				Duration delay = Duration.between(event.acceptedAt(), written);
+				this.propagation.record(delay.isNegative() ? Duration.ZERO : delay);
+			}
+		}
 		return new Applied(moved, Boolean.TRUE.equals(marker.get()));
-	}
-
-	private static boolean isNoScript(JedisDataException ex) {
-		return ex instanceof JedisNoScriptException || (ex.getMessage() != null && ex.getMessage().startsWith("NOSCRIPT"));
-	}
-
-	private static String sha1(String source) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-1 unavailable", ex);
-		}
 	}
 }
