@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import redis.clients.jedis.RedisClient;
@@ -39,6 +40,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "worker.partitions=1",
 		"worker.marker-check-interval=200ms", "revocation.max-session-lifetime=2s",
 		"revocation.clock-skew-allowance=500ms" })
+@DirtiesContext // its broker and Redis stop with the class: do not keep the context (and its listener) cached
 @EmbeddedKafka(partitions = 1, topics = { "revocation-events", "revocation-events-dlt" })
 class ValidFromOutlivesCheckKeyIntegrationTests {
 

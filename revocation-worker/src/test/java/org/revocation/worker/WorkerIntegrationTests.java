@@ -1,5 +1,9 @@
 package org.revocation.worker;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,10 +23,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,9 +48,10 @@ import static org.awaitility.Awaitility.await;
  * The worker against an embedded KRaft broker and a real Redis: max-merge, poison records to the dead-letter topic,
  * the view-complete marker and the rebuild after Redis lost its data, and Redis outages retried without loss.
  */
-@SpringBootTest(properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "worker.partitions=2",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "worker.partitions=2",
 		"revocation.max-session-lifetime=1d", // the embedded broker created the topic with its default 7-day retention
 		"worker.marker-check-interval=200ms" })
+@DirtiesContext // its broker and Redis stop with the class: do not keep the context (and its listener) cached
 @EmbeddedKafka(partitions = 2, topics = { "revocation-events", "revocation-events-dlt" })
 class WorkerIntegrationTests {
 
@@ -60,6 +67,9 @@ class WorkerIntegrationTests {
 
 	@Autowired
 	EmbeddedKafkaBroker broker;
+
+	@LocalServerPort
+	int port;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -81,29 +91,40 @@ class WorkerIntegrationTests {
 		awaitCutoff(DemoTenant.CAROL, T0.plusMillis(7));
 		assertThat(this.redis.get(RedisKeys.validFromKey(DemoTenant.CONTOSO, DemoTenant.BOB.id())))
 			.isEqualTo(Long.toString(T0.plusMillis(500).toEpochMilli()));
-		assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
+		awaitMarker(); // another test may have restarted Redis: the rebuild sets the marker again
 	}
 
 	@Test
 	void consumeWhenPoisonRecordsThenDeadLetteredWithReasonAndLaterEventsApplied() throws Exception {
 		try (Consumer<String, byte[]> dlt = consumer("revocation-events-dlt")) {
 			String key = DemoTenant.CONTOSO + "/" + DemoTenant.HENRY.id();
-			this.kafka.send(new ProducerRecord<>("revocation-events", 0, key, "not json".getBytes(StandardCharsets.UTF_8)))
-				.get(10, TimeUnit.SECONDS);
-			this.kafka.send(new ProducerRecord<>("revocation-events", 0, key,
-					"{\"schemaVersion\":99}".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
-			this.kafka.send(new ProducerRecord<>("revocation-events", 0, key,
-					RevocationEventCodec.encode(event(DemoTenant.HENRY, T0.plusSeconds(9))))).get(10, TimeUnit.SECONDS);
+			RevocationEvent valid = event(DemoTenant.HENRY, T0.plusSeconds(9));
+			String wrongShape = new String(RevocationEventCodec.encode(valid), StandardCharsets.UTF_8)
+				.replace("\"validFrom\":", "\"validFrom\":\"yesterday\",\"ignored\":");
+			byte[] oneMegabyte = new byte[1_000_000];
+			java.util.Arrays.fill(oneMegabyte, (byte) '{');
+			poison(key, "not json".getBytes(StandardCharsets.UTF_8));
+			poison(key, "{\"schemaVersion\":99}".getBytes(StandardCharsets.UTF_8));
+			poison(key, wrongShape.getBytes(StandardCharsets.UTF_8));
+			poison(key, oneMegabyte);
+			poison(key, RevocationEventCodec.encode(valid));
 			awaitCutoff(DemoTenant.HENRY, T0.plusSeconds(9));
-			var records = KafkaTestUtils.getRecords(dlt, Duration.ofSeconds(20), 2);
-			assertThat(records.count()).isEqualTo(2);
+			var records = KafkaTestUtils.getRecords(dlt, Duration.ofSeconds(30), 4);
+			assertThat(records.count()).isEqualTo(4);
 			java.util.List<String> reasons = new java.util.ArrayList<>();
 			for (ConsumerRecord<String, byte[]> record : records) {
-				reasons.add(new String(record.headers().lastHeader("revocation-dlt-reason").value(), StandardCharsets.UTF_8));
-				assertThat(record.headers().lastHeader("revocation-dlt-original-offset")).isNotNull();
+				reasons.add(header(record, "revocation-dlt-reason"));
+				assertThat(header(record, "revocation-dlt-original-topic")).isEqualTo("revocation-events");
+				assertThat(header(record, "revocation-dlt-original-partition")).isEqualTo("0");
+				assertThat(header(record, "revocation-dlt-original-offset")).matches("[0-9]+");
+				assertThat(record.partition()).isZero();
 			}
-			assertThat(reasons).anyMatch((r) -> r.startsWith("not JSON")).anyMatch((r) -> r.contains("unsupported schemaVersion 99"));
+			assertThat(reasons.get(0)).startsWith("not JSON: Unrecognized token 'not'");
+			assertThat(reasons.subList(1, 4)).containsExactly("unsupported schemaVersion 99 (this worker reads [1])",
+					"validFrom missing or not a positive epoch-millisecond number",
+					"record value of 1000000 bytes exceeds 16384 bytes");
 		}
+		assertThat(meter("revocation_events_dead_lettered_total")).isGreaterThanOrEqualTo(4);
 	}
 
 	@Test
@@ -119,12 +140,55 @@ class WorkerIntegrationTests {
 	}
 
 	@Test
-	void consumeWhenRedisDownThenRetriedAndAppliedAfterItReturns() throws Exception {
+	void rebuildWhenRedisFlushedThenCutoffsBackAndMarkerSet() throws Exception {
+		send(event(DemoTenant.FRANK, T0.plusSeconds(5)));
+		awaitCutoff(DemoTenant.FRANK, T0.plusSeconds(5));
 		awaitMarker();
+		this.redis.flushAll(); // an operator's FLUSHALL, or a failover to an empty replica
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+			assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
+			assertThat(this.redis.get(RedisKeys.cutoffKey(DemoTenant.FABRIKAM, DemoTenant.FRANK.id())))
+				.isEqualTo(Long.toString(T0.plusSeconds(5).toEpochMilli()));
+		});
+		assertThat(meter("revocation_rebuilds_total")).isGreaterThanOrEqualTo(2); // at start, and after the flush
+	}
+
+	@Test
+	void consumeWhenRedisDownThenRetriesWithoutCommittingAndAppliesAfterItReturns() throws Exception {
+		send(event(DemoTenant.ADELE, T0.plusSeconds(1)));
+		awaitCutoff(DemoTenant.ADELE, T0.plusSeconds(1));
+		Map<TopicPartition, Long> before = awaitEverythingCommitted();
 		redisServer.stop();
-		send(event(DemoTenant.ADELE, T0.plusSeconds(42)));
-		redisServer.restart(); // comes back empty: the rebuild and the retried batch both restore the cutoff
-		awaitCutoff(DemoTenant.ADELE, T0.plusSeconds(42));
+		java.util.List<DemoTenant.User> users = new java.util.ArrayList<>();
+		for (int i = 0; i < 5; i++) { // users of their own, so that no other test moves their cutoffs
+			users.add(new DemoTenant.User(java.util.UUID.randomUUID().toString(), "outage" + i + "@contoso.test", "-",
+					DemoTenant.CONTOSO));
+		}
+		for (int i = 0; i < 20; i++) {
+			send(event(users.get(i % users.size()), T0.plusSeconds(100 + i)));
+		}
+		// Redis stays down for a while: the offsets committed stay where they were, nothing is skipped
+		await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+			.until(() -> committedOffsets().equals(before));
+		redisServer.restart(); // back, and empty: the retried batch and the rebuild both write every cutoff
+		for (int i = 0; i < users.size(); i++) {
+			awaitCutoff(users.get(i), T0.plusSeconds(100 + 15 + i));
+		}
+		Map<TopicPartition, Long> after = awaitEverythingCommitted();
+		assertThat(after.values().stream().mapToLong(Long::longValue).sum())
+			.isEqualTo(before.values().stream().mapToLong(Long::longValue).sum() + 20);
+	}
+
+	@Test
+	void prometheusWhenScrapedThenWorkerMetricsAndConsumerLagExposed() throws Exception {
+		send(event(DemoTenant.BOB, T0.plusMillis(1)));
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/actuator/prometheus"))
+			.contains("revocation_events_applied_total", "revocation_events_dead_lettered_total",
+					"revocation_rebuilds_total", "revocation_rebuild_duration_seconds_count",
+					"revocation_propagation_delay_seconds_bucket", "revocation_consumer_lag_records",
+					"kafka_consumer_fetch_manager_records_lag_max{"));
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+			.untilAsserted(() -> assertThat(get("/actuator/health")).contains("\"status\":\"UP\""));
 	}
 
 	@Test
@@ -152,6 +216,56 @@ class WorkerIntegrationTests {
 		});
 	}
 
+	/** Waits until the group committed every record of the topic; returns the committed offsets. */
+	private Map<TopicPartition, Long> awaitEverythingCommitted() throws Exception {
+		Map<TopicPartition, Long> end;
+		try (Consumer<String, byte[]> probe = consumer(null)) {
+			java.util.List<TopicPartition> partitions = java.util.List.of(new TopicPartition("revocation-events", 0),
+					new TopicPartition("revocation-events", 1));
+			end = probe.endOffsets(partitions, Duration.ofSeconds(10));
+		}
+		Map<TopicPartition, Long> expected = new java.util.HashMap<>(end);
+		expected.values().removeIf((offset) -> offset == 0);
+		await().atMost(Duration.ofSeconds(60)).until(() -> committedOffsets().equals(expected));
+		return expected;
+	}
+
+	private Map<TopicPartition, Long> committedOffsets() throws Exception {
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.broker.getBrokersAsString()))) {
+			Map<TopicPartition, Long> committed = new java.util.HashMap<>();
+			admin.listConsumerGroupOffsets("revocation-worker").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+				.forEach((partition, offset) -> {
+					if (offset != null && partition.topic().equals("revocation-events")) {
+						committed.put(partition, offset.offset());
+					}
+				});
+			return committed;
+		}
+	}
+
+	private String get(String path) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response.body();
+	}
+
+	private double meter(String name) throws Exception {
+		return get("/actuator/prometheus").lines()
+			.filter((line) -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	private void poison(String key, byte[] value) throws Exception {
+		this.kafka.send(new ProducerRecord<>("revocation-events", 0, key, value)).get(10, TimeUnit.SECONDS);
+	}
+
+	private static String header(ConsumerRecord<String, byte[]> record, String name) {
+		return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+	}
+
 	private void awaitMarker() {
 		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER));
 	}
@@ -176,7 +290,9 @@ class WorkerIntegrationTests {
 		props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		Consumer<String, byte[]> consumer = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(),
 				new ByteArrayDeserializer()).createConsumer();
-		consumer.subscribe(java.util.List.of(topic));
+		if (topic != null) {
+			consumer.subscribe(java.util.List.of(topic));
+		}
 		return consumer;
 	}
 }

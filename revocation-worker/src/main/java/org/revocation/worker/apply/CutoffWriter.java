@@ -1,18 +1,28 @@
 package org.revocation.worker.apply;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 import org.revocation.core.config.RevocationProperties;
 import org.revocation.core.event.RevocationEvent;
@@ -20,11 +30,14 @@ import org.revocation.core.redis.CutoffScript;
 import org.revocation.core.redis.RedisKeys;
 
 /**
- * Applies a batch of events to Redis with the shared max-merge script, pipelined: one round trip per batch. Throws
+ * Applies a batch of events to Redis with the shared max-merge script, pipelined: one round trip per batch, each write
+ * an {@code EVALSHA} of the same script (loaded again when Redis answers {@code NOSCRIPT}, after a restart). Throws
  * when Redis did not accept every write, so the caller commits nothing.
  */
 @Component
 public class CutoffWriter {
+
+	private static final Logger log = LoggerFactory.getLogger(CutoffWriter.class);
 
 	private final RedisClient redis;
 
@@ -35,6 +48,8 @@ public class CutoffWriter {
 	private final Counter applied;
 
 	private final Timer propagation;
+
+	private final String sha = sha1(CutoffScript.SOURCE);
 
 	public CutoffWriter(RedisClient redis, RevocationProperties properties, Clock clock, MeterRegistry meters) {
 		this.redis = redis;
@@ -50,37 +65,40 @@ public class CutoffWriter {
 	}
 
 	/**
-	 * What a batch changed: the events that moved their user's durable cutoff forward, and whether the view was
-	 * complete (the marker present) right after the writes, so that those cutoffs are known to be each user's maximum.
+	 * What Redis holds after a batch: the events of the batch whose cutoff is now their user's durable cutoff (one per
+	 * user, whether this batch moved it or an earlier write of the same event did), and whether the view was complete
+	 * (the marker present) right after the writes, so that those cutoffs are known to be each user's maximum.
 	 */
-	public record Applied(List<RevocationEvent> moved, boolean viewComplete) {
+	public record Applied(List<RevocationEvent> latest, boolean viewComplete) {
 	}
 
 	/**
-	 * Writes every event's cutoff.
-	 * @param recordDelay whether to record the propagation delay (not during a rebuild of old events)
+	 * Writes every event's cutoff; throws when Redis did not accept every write. Counts nothing: the caller calls
+	 * {@link #recordApplied} once the batch is done (a batch retried while the view is incomplete is written again).
 	 */
-	public Applied apply(List<RevocationEvent> events, boolean recordDelay) {
+	public Applied apply(List<RevocationEvent> events) {
 		if (events.isEmpty()) {
 			return new Applied(List.of(), false);
 		}
-		Instant now = this.clock.instant();
-		List<Response<Object>> responses = new ArrayList<>(events.size());
-		Response<Boolean> marker;
-		try (AbstractPipeline pipeline = this.redis.pipelined()) {
-			for (RevocationEvent event : events) {
-				responses.add(pipeline.eval(CutoffScript.SOURCE, this.script.keys(event.tenantId(), event.userId()),
-						this.script.args(event.validFrom(), now)));
-			}
-			marker = pipeline.exists(RedisKeys.VIEW_COMPLETE_MARKER);
-			pipeline.sync();
+		try {
+			return write(events);
 		}
-		List<RevocationEvent> moved = new ArrayList<>();
-		for (int i = 0; i < events.size(); i++) {
-			if (Long.valueOf(1L).equals(responses.get(i).get())) { // get() rethrows a failed write
-				moved.add(events.get(i));
+		catch (JedisDataException ex) {
+			if (!isNoScript(ex)) {
+				throw ex;
 			}
+			// Redis restarted (or SCRIPT FLUSH): load the script and write the whole batch again (max-merge is idempotent)
+			String loaded = this.redis.scriptLoad(CutoffScript.SOURCE);
+			log.info("max-merge script not cached by Redis (restarted or flushed): loaded sha={}", loaded);
+			return write(events);
 		}
+	}
+
+	/**
+	 * Counts a batch that is done in {@code revocation.events.applied}.
+	 * @param recordDelay whether to record the propagation delay (not during a rebuild of old events)
+	 */
+	public void recordApplied(List<RevocationEvent> events, boolean recordDelay) {
 		this.applied.increment(events.size());
 		if (recordDelay) {
 			Instant written = this.clock.instant();
@@ -89,6 +107,45 @@ public class CutoffWriter {
 				this.propagation.record(delay.isNegative() ? Duration.ZERO : delay);
 			}
 		}
-		return new Applied(moved, Boolean.TRUE.equals(marker.get()));
+	}
+
+	private Applied write(List<RevocationEvent> events) {
+		Instant now = this.clock.instant();
+		List<Response<Object>> writes = new ArrayList<>(events.size());
+		List<Response<String>> durable = new ArrayList<>(events.size());
+		Response<Boolean> marker;
+		try (AbstractPipeline pipeline = this.redis.pipelined()) {
+			for (RevocationEvent event : events) {
+				writes.add(pipeline.evalsha(this.sha, this.script.keys(event.tenantId(), event.userId()),
+						this.script.args(event.validFrom(), now)));
+			}
+			for (RevocationEvent event : events) {
+				durable.add(pipeline.get(RedisKeys.validFromKey(event.tenantId(), event.userId())));
+			}
+			marker = pipeline.exists(RedisKeys.VIEW_COMPLETE_MARKER);
+			pipeline.sync();
+		}
+		Map<String, RevocationEvent> latest = new LinkedHashMap<>();
+		for (int i = 0; i < events.size(); i++) {
+			writes.get(i).get(); // rethrows a failed write
+			RevocationEvent event = events.get(i);
+			if (Long.toString(event.validFrom().toEpochMilli()).equals(durable.get(i).get())) {
+				latest.putIfAbsent(event.key(), event);
+			}
+		}
+		return new Applied(List.copyOf(latest.values()), Boolean.TRUE.equals(marker.get()));
+	}
+
+	private static boolean isNoScript(JedisDataException ex) {
+		return ex instanceof JedisNoScriptException || (ex.getMessage() != null && ex.getMessage().startsWith("NOSCRIPT"));
+	}
+
+	private static String sha1(String source) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-1 unavailable", ex);
+		}
 	}
 }

@@ -3,12 +3,14 @@ package org.revocation.worker.apply;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
+import redis.clients.jedis.exceptions.JedisException;
 
 import org.revocation.core.event.InvalidRevocationEventException;
 import org.revocation.core.event.RevocationEvent;
@@ -16,9 +18,10 @@ import org.revocation.core.event.RevocationEventCodec;
 
 /**
  * Consumes the revocation topic in batches. Valid events are max-merged into Redis in one pipeline; invalid records
- * go to the dead-letter topic; each user's new maximum goes to the compacted valid-from topic. The container commits the batch's offsets only when this method returns, that is after
- * Redis accepted every write; any failure (Redis down) is retried by the error handler with back-off, for as long as
- * it lasts, without committing.
+ * go to the dead-letter topic; each user's maximum goes to the compacted valid-from topic. The container commits the
+ * batch's offsets only when this method returns, that is after Redis accepted every write while the view was
+ * complete; any failure (Redis down, the view being rebuilt, Kafka not acknowledging) is retried by the error handler
+ * with back-off, for as long as it lasts, without committing.
  */
 @Component
 class RevocationListener {
@@ -31,14 +34,17 @@ class RevocationListener {
 
 	private final ValidFromLog validFromLog;
 
-	RevocationListener(CutoffWriter writer, DeadLetters deadLetters, ValidFromLog validFromLog) {
+	private final ConsumerLag lag;
+
+	RevocationListener(CutoffWriter writer, DeadLetters deadLetters, ValidFromLog validFromLog, ConsumerLag lag) {
 		this.writer = writer;
 		this.deadLetters = deadLetters;
 		this.validFromLog = validFromLog;
+		this.lag = lag;
 	}
 
 	@KafkaListener(id = "revocations", idIsGroup = false, topics = "${revocation.topic}")
-	void onBatch(List<ConsumerRecord<String, byte[]>> records) throws Exception {
+	void onBatch(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) throws Exception {
 		List<RevocationEvent> events = new ArrayList<>(records.size());
 		List<ConsumerRecord<String, byte[]>> invalid = new ArrayList<>();
 		List<String> reasons = new ArrayList<>();
@@ -51,11 +57,26 @@ class RevocationListener {
 				reasons.add(ex.getMessage());
 			}
 		}
-		CutoffWriter.Applied applied = this.writer.apply(events, true);
-		if (applied.viewComplete()) {
-			// while the view is incomplete a move may not be the user's maximum; the rebuild publishes those
-			this.validFromLog.publish(applied.moved());
+		CutoffWriter.Applied applied;
+		try {
+			applied = this.writer.apply(events);
 		}
+		catch (JedisException ex) {
+			log.warn("Redis did not accept the batch of {} records ({}): retried with back-off, nothing committed",
+					records.size(), ex.toString());
+			throw ex;
+		}
+		if (!events.isEmpty() && !applied.viewComplete()) {
+			// Redis lost its data and is being rebuilt: the cutoffs just written may not be each user's maximum yet,
+			// so they cannot go to the valid-from topic. The batch stays uncommitted (its writes stay; the max-merge
+			// makes the retry harmless) until the rebuild set the marker; checkers fail closed meanwhile.
+			log.info("view incomplete (rebuild in progress): batch of {} records written, retried until the marker "
+					+ "is back, nothing committed", records.size());
+			throw new ViewIncompleteException();
+		}
+		this.writer.recordApplied(events, true);
+		// each user's durable cutoff as this batch left it, so the compacted topic's latest record is the maximum
+		this.validFromLog.publish(applied.latest());
 		for (int i = 0; i < invalid.size(); i++) {
 			this.deadLetters.send(invalid.get(i), reasons.get(i));
 		}
@@ -67,7 +88,8 @@ class RevocationListener {
 		}
 		MDC.remove("request-id");
 		MDC.remove("client-request-id");
-		log.info("batch applied records={} events={} moved={} deadLettered={}", records.size(), events.size(),
-				applied.moved().size(), invalid.size());
+		long lag = this.lag.update(consumer);
+		log.info("batch applied records={} events={} users={} deadLettered={} lag={}", records.size(), events.size(),
+				applied.latest().size(), invalid.size(), lag);
 	}
 }

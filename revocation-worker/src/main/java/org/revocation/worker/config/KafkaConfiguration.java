@@ -58,13 +58,15 @@ class KafkaConfiguration {
 	}
 
 	/**
-	 * Redis down (or any failure to apply a batch): retry with back-off for as long as it lasts, never skip, never
-	 * commit past an unapplied event. Poison records never reach here: the listener dead-letters them itself.
+	 * Redis down, the view being rebuilt, or any other failure to apply a batch: retry the whole batch with back-off
+	 * (100 ms doubling up to 1 s) for as long as it lasts, never skip, never commit past an unapplied event. Poison
+	 * records never reach here: the listener reads values as bytes (nothing can fail in deserialization) and
+	 * dead-letters what {@code RevocationEventCodec} refuses itself, with the reason.
 	 */
 	@Bean
 	CommonErrorHandler revocationErrorHandler() {
 		ExponentialBackOff backOff = new ExponentialBackOff(100, 2.0);
-		backOff.setMaxInterval(5_000);
+		backOff.setMaxInterval(1_000);
 		backOff.setMaxElapsedTime(Long.MAX_VALUE);
 		return new DefaultErrorHandler(backOff);
 	}

@@ -65,6 +65,8 @@ class ViewRebuilder {
 
 	private final AtomicBoolean running = new AtomicBoolean();
 
+	private volatile boolean redisDown;
+
 	private final Counter rebuilds;
 
 	private final Timer duration;
@@ -84,12 +86,20 @@ class ViewRebuilder {
 	@Scheduled(fixedDelayString = "${worker.marker-check-interval:1s}", initialDelay = 0)
 	void checkMarker() {
 		try {
-			if (this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)) {
+			boolean complete = this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER);
+			if (this.redisDown) {
+				log.info("Redis reachable again; view-complete marker {}", complete ? "present" : "missing");
+				this.redisDown = false;
+			}
+			if (complete) {
 				return;
 			}
 		}
 		catch (JedisException ex) {
-			log.warn("cannot check the view-complete marker: {}", ex.getMessage());
+			if (!this.redisDown) { // once per outage, not at every check
+				log.warn("cannot check the view-complete marker, Redis unreachable: {}", ex.getMessage());
+				this.redisDown = true;
+			}
 			return;
 		}
 		rebuild();
@@ -167,7 +177,8 @@ class ViewRebuilder {
 						// the listener dead-letters it; a rebuild only skips it
 					}
 				}
-				this.writer.apply(events, false);
+				this.writer.apply(events);
+				this.writer.recordApplied(events, false);
 				count += events.size();
 			}
 			return count;

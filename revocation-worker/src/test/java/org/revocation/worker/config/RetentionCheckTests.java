@@ -29,16 +29,16 @@ class RetentionCheckTests {
 	@Test
 	void runWhenRetentionShorterThanSessionLifetimeThenRefusesToStart() {
 		RetentionCheck check = new RetentionCheck(admin(Duration.ofDays(7).toMillis()), PROPERTIES);
-		assertThatIllegalStateException().isThrownBy(() -> check.run(null))
+		assertThatIllegalStateException().isThrownBy(() -> check.start())
 			.withMessageContaining("topic revocation-events keeps events for PT168H")
 			.withMessageContaining("Raise the topic's retention.ms");
 	}
 
 	@Test
 	void runWhenRetentionLongEnoughOrInfiniteThenStarts() {
-		assertThatCode(() -> new RetentionCheck(admin(Duration.ofDays(97).toMillis()), PROPERTIES).run(null))
+		assertThatCode(() -> new RetentionCheck(admin(Duration.ofDays(97).toMillis()), PROPERTIES).start())
 			.doesNotThrowAnyException();
-		assertThatCode(() -> new RetentionCheck(admin(-1), PROPERTIES).run(null)).doesNotThrowAnyException();
+		assertThatCode(() -> new RetentionCheck(admin(-1), PROPERTIES).start()).doesNotThrowAnyException();
 	}
 
 	private static Admin admin(long retentionMs) {
