@@ -3,16 +3,14 @@ package org.revocation.worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
 
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import redis.clients.jedis.RedisClient;
@@ -23,11 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two worker instances in one consumer group (two application contexts) share the topic's partitions; when one of them
- * goes away the other takes over its partitions, from the offsets committed, and nothing is lost.
+ * Two worker processes in one consumer group share the topic's partitions; one of them is killed with SIGKILL in the
+ * middle of a stream (no leaving the group, no commit): after the session timeout the survivor takes its partitions
+ * over from the committed offsets, and every user's cutoff is the maximum sent for them.
  */
-@EmbeddedKafka(partitions = 1) // the workers create their topics (4 partitions here)
+@EmbeddedKafka(partitions = 1) // the workers create their topics (12 partitions)
 class TwoWorkersIntegrationTests {
+
+	private static final Logger log = LoggerFactory.getLogger(TwoWorkersIntegrationTests.class);
+
+	private static final String TOPIC = "revocation-events";
 
 	private static final TestRedis redisServer = TestRedis.start();
 
@@ -37,47 +40,32 @@ class TwoWorkersIntegrationTests {
 	}
 
 	@Test
-	void consumeWhenTwoInstancesThenPartitionsSharedAndTheSurvivorTakesOver(EmbeddedKafkaBroker broker)
+	void consumeWhenOneOfTwoWorkerProcessesKilledThenTheSurvivorTakesOverAndNothingIsLost(EmbeddedKafkaBroker broker)
 			throws Exception {
+		String bootstrap = broker.getBrokersAsString();
 		Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-		try (ConfigurableApplicationContext first = worker(broker);
-				ConfigurableApplicationContext second = worker(broker);
-				TestRevocationStream stream = new TestRevocationStream(broker.getBrokersAsString(), "revocation-events",
-						40, base);
+		try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap));
+				WorkerProcesses workers = new WorkerProcesses(bootstrap, redisServer.port());
+				TestRevocationStream stream = new TestRevocationStream(bootstrap, TOPIC, 500, base);
 				RedisClient redis = redisServer.client()) {
-			await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-				assertThat(assigned(first)).isNotEmpty();
-				assertThat(assigned(second)).isNotEmpty();
-				Set<TopicPartition> all = new HashSet<>(assigned(first));
-				all.addAll(assigned(second));
-				assertThat(all).hasSize(4);
-			});
-			stream.send(400);
+			Process first = workers.start("two-workers-first"); // creates the topics
+			workers.start("two-workers-second");
 			await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-				.untilAsserted(() -> assertThat(stream.usersNotAtTheirMaximum(redis)).isEmpty());
-
-			first.close(); // one instance goes away: the survivor gets every partition
-			await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(assigned(second)).hasSize(4));
-			stream.send(400);
-			await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-				.untilAsserted(() -> assertThat(stream.usersNotAtTheirMaximum(redis)).isEmpty());
+				.until(() -> WorkerProcesses.members(admin) == 2);
+			long before = WorkerProcesses.endTotal(admin, TOPIC);
+			stream.send(2_000);
+			long committed = WorkerProcesses.awaitProgress(admin, TOPIC, WorkerProcesses.committedTotal(admin, TOPIC));
+			WorkerProcesses.kill(first);
+			log.info("two workers: one SIGKILLed after {} records committed of {} in the topic", committed,
+					WorkerProcesses.endTotal(admin, TOPIC));
+			stream.send(2_000);
+			WorkerProcesses.awaitEverythingCommitted(admin, TOPIC);
+			await().atMost(Duration.ofSeconds(60)).until(() -> WorkerProcesses.members(admin) == 1);
+			List<String> lost = stream.usersNotAtTheirMaximum(redis);
+			log.info("two workers: sent {}, committed {}, users not at their maximum {}", stream.sent(),
+					WorkerProcesses.committedTotal(admin, TOPIC) - before, lost.size());
+			assertThat(WorkerProcesses.endTotal(admin, TOPIC) - before).isEqualTo(4_000);
+			assertThat(lost).isEmpty();
 		}
-	}
-
-	private static Collection<TopicPartition> assigned(ConfigurableApplicationContext worker) {
-		Collection<TopicPartition> partitions = worker.getBean(KafkaListenerEndpointRegistry.class)
-			.getListenerContainer("revocations")
-			.getAssignedPartitions();
-		return (partitions != null) ? partitions : Set.of();
-	}
-
-	private static ConfigurableApplicationContext worker(EmbeddedKafkaBroker broker) {
-		return new SpringApplicationBuilder(WorkerApplication.class).run(
-				"--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(), "--server.port=0",
-				"--revocation.redis.host=127.0.0.1", "--revocation.redis.port=" + redisServer.port(),
-				"--worker.partitions=4", "--worker.marker-check-interval=200ms",
-				"--revocation.max-session-lifetime=1d", "--spring.kafka.consumer.max-poll-records=50",
-				"--spring.kafka.consumer.properties.session.timeout.ms=6000",
-				"--spring.jmx.enabled=false");
 	}
 }

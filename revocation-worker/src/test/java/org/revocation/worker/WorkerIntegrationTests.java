@@ -37,11 +37,14 @@ import redis.clients.jedis.RedisClient;
 import org.revocation.core.event.Actor;
 import org.revocation.core.event.RevocationEvent;
 import org.revocation.core.event.RevocationEventCodec;
+import org.revocation.core.redis.CutoffReader;
+import org.revocation.core.redis.CutoffUnavailableException;
 import org.revocation.core.redis.RedisKeys;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -95,6 +98,18 @@ class WorkerIntegrationTests {
 	}
 
 	@Test
+	void consumeWhenPreviousSchemaVersionThenApplied() throws Exception {
+		DemoTenant.User user = new DemoTenant.User(java.util.UUID.randomUUID().toString(), "v1@contoso.test", "-",
+				DemoTenant.CONTOSO);
+		String v1 = "{\"schemaVersion\":1,\"eventId\":\"v1-event\",\"tenantId\":\"" + DemoTenant.CONTOSO
+				+ "\",\"userId\":\"" + user.id() + "\",\"validFrom\":" + T0.plusSeconds(11).toEpochMilli()
+				+ ",\"actor\":{\"type\":\"application\",\"id\":\"" + DemoTenant.REVOCATION_DAEMON.clientId()
+				+ "\"},\"requestId\":\"req-v1\",\"clientRequestId\":\"client-v1\"}";
+		poison(DemoTenant.CONTOSO + "/" + user.id(), v1.getBytes(StandardCharsets.UTF_8));
+		awaitCutoff(user, T0.plusSeconds(11));
+	}
+
+	@Test
 	void consumeWhenPoisonRecordsThenDeadLetteredWithReasonAndLaterEventsApplied() throws Exception {
 		try (Consumer<String, byte[]> dlt = consumer("revocation-events-dlt")) {
 			String key = DemoTenant.CONTOSO + "/" + DemoTenant.HENRY.id();
@@ -120,7 +135,7 @@ class WorkerIntegrationTests {
 				assertThat(record.partition()).isZero();
 			}
 			assertThat(reasons.get(0)).startsWith("not JSON: Unrecognized token 'not'");
-			assertThat(reasons.subList(1, 4)).containsExactly("unsupported schemaVersion 99 (this worker reads [1])",
+			assertThat(reasons.subList(1, 4)).containsExactly("unsupported schemaVersion 99 (this worker reads [1, 2])",
 					"validFrom missing or not a positive epoch-millisecond number",
 					"record value of 1000000 bytes exceeds 16384 bytes");
 		}
@@ -128,15 +143,27 @@ class WorkerIntegrationTests {
 	}
 
 	@Test
-	void rebuildWhenRedisRestartedEmptyThenCutoffsBackAndMarkerSet() throws Exception {
+	void rebuildWhenRedisRestartedEmptyMidStreamThenCheckersFailClosedUntilEveryCutoffIsBack() throws Exception {
 		send(event(DemoTenant.MEGAN, T0.plusSeconds(3)));
 		awaitCutoff(DemoTenant.MEGAN, T0.plusSeconds(3));
-		redisServer.restart(); // empty: the marker and every cutoff are gone
-		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-			assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
-			assertThat(this.redis.get(RedisKeys.cutoffKey(DemoTenant.CONTOSO, DemoTenant.MEGAN.id())))
-				.isEqualTo(Long.toString(T0.plusSeconds(3).toEpochMilli()));
-		});
+		try (TestRevocationStream stream = new TestRevocationStream(this.broker.getBrokersAsString(),
+				"revocation-events", 300, T0.plus(Duration.ofDays(2)))) {
+			stream.send(1_500);
+			redisServer.restart(); // empty, in the middle of the stream: the marker and every cutoff are gone
+			// what every token-checker reads: no marker, so no answer (503), never "not revoked"
+			assertThatThrownBy(() -> new CutoffReader(this.redis).cutoff(DemoTenant.CONTOSO, DemoTenant.MEGAN.id()))
+				.isInstanceOf(CutoffUnavailableException.class);
+			stream.send(1_500);
+			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+				.untilAsserted(() -> {
+					assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
+					assertThat(this.redis.get(RedisKeys.cutoffKey(DemoTenant.CONTOSO, DemoTenant.MEGAN.id())))
+						.isEqualTo(Long.toString(T0.plusSeconds(3).toEpochMilli()));
+					assertThat(stream.usersNotAtTheirMaximum(this.redis)).isEmpty();
+				});
+			assertThat(new CutoffReader(this.redis).cutoff(DemoTenant.CONTOSO, DemoTenant.MEGAN.id()))
+				.contains(T0.plusSeconds(3));
+		}
 	}
 
 	@Test
@@ -167,8 +194,8 @@ class WorkerIntegrationTests {
 		for (int i = 0; i < 20; i++) {
 			send(event(users.get(i % users.size()), T0.plusSeconds(100 + i)));
 		}
-		// Redis stays down for a while: the offsets committed stay where they were, nothing is skipped
-		await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+		// Redis stays down for 30 s: the offsets committed stay where they were, nothing is skipped
+		await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
 			.until(() -> committedOffsets().equals(before));
 		redisServer.restart(); // back, and empty: the retried batch and the rebuild both write every cutoff
 		for (int i = 0; i < users.size(); i++) {

@@ -23,7 +23,7 @@ public record RevocationEvent(int schemaVersion, String eventId, String tenantId
 		Instant acceptedAt, Actor actor, String requestId, String clientRequestId) {
 
 	/** The schema version this code writes. */
-	public static final int CURRENT_SCHEMA_VERSION = 1;
+	public static final int CURRENT_SCHEMA_VERSION = 2;
 
 	public RevocationEvent {
 		Objects.requireNonNull(eventId, "eventId cannot be null");

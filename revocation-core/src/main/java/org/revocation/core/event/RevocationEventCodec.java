@@ -13,18 +13,24 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON form of {@link RevocationEvent} on the topic. Version 1:
+ * The JSON form of {@link RevocationEvent} on the topic. Version 2 (current):
  * <pre>
- * {"schemaVersion":1,"eventId":"…","tenantId":"…","userId":"…","validFrom":1732500000123,"acceptedAt":1732500000123,
+ * {"schemaVersion":2,"eventId":"…","tenantId":"…","userId":"…","validFrom":1732500000123,"acceptedAt":1732500000123,
  *  "actor":{"type":"user|application","id":"…"},"requestId":"…","clientRequestId":"…"}
  * </pre>
- * Times are epoch milliseconds. {@link #decode(byte[])} accepts the versions in {@link #SUPPORTED_VERSIONS} and
- * throws {@link InvalidRevocationEventException} with a readable reason for anything else.
+ * Version 1 (previous, still read) is the same without {@code acceptedAt}: its producers stamped the cutoff when they
+ * accepted the request, so {@code acceptedAt} is read as {@code validFrom}. Times are epoch milliseconds.
+ * {@link #decode(byte[])} accepts the versions in {@link #SUPPORTED_VERSIONS} and throws
+ * {@link InvalidRevocationEventException} with a readable reason for anything else (a future version included: it
+ * must go to the dead-letter topic, not be dropped or half read).
  */
 public final class RevocationEventCodec {
 
-	/** Versions this code reads: the current one and (once there is one) the previous one. */
-	public static final int[] SUPPORTED_VERSIONS = { RevocationEvent.CURRENT_SCHEMA_VERSION };
+	/** The previous schema version, still read: no {@code acceptedAt}. */
+	public static final int PREVIOUS_SCHEMA_VERSION = 1;
+
+	/** Versions this code reads: the previous one and the current one. */
+	public static final int[] SUPPORTED_VERSIONS = { PREVIOUS_SCHEMA_VERSION, RevocationEvent.CURRENT_SCHEMA_VERSION };
 
 	/** Larger records are refused without parsing. */
 	public static final int MAX_RECORD_BYTES = 16 * 1024;
@@ -87,8 +93,10 @@ public final class RevocationEventCodec {
 		catch (IllegalArgumentException ex) {
 			throw new InvalidRevocationEventException("actor.type must be user or application");
 		}
+		Instant validFrom = epochMillis(json, "validFrom");
+		Instant acceptedAt = (version.asInt() == PREVIOUS_SCHEMA_VERSION) ? validFrom : epochMillis(json, "acceptedAt");
 		return new RevocationEvent(version.asInt(), text(json, "eventId"), guid(json, "tenantId"), guid(json, "userId"),
-				epochMillis(json, "validFrom"), epochMillis(json, "acceptedAt"), new Actor(actorType, text(actor, "id")),
+				validFrom, acceptedAt, new Actor(actorType, text(actor, "id")),
 				optionalText(json, "requestId"), optionalText(json, "clientRequestId"));
 	}
 

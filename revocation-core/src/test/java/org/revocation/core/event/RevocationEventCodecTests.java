@@ -26,9 +26,28 @@ class RevocationEventCodecTests {
 		RevocationEvent event = RevocationEvent.accepted(DemoTenant.CONTOSO, DemoTenant.BOB.id(), T0,
 				Actor.user(DemoTenant.ADELE.id()), "req-1", "client-1");
 		String json = new String(RevocationEventCodec.encode(event), StandardCharsets.UTF_8);
-		assertThat(json).contains("\"schemaVersion\":1").contains("\"validFrom\":" + T0.toEpochMilli())
+		assertThat(json).contains("\"schemaVersion\":2").contains("\"validFrom\":" + T0.toEpochMilli())
 			.contains("\"actor\":{\"type\":\"user\",\"id\":\"" + DemoTenant.ADELE.id() + "\"}");
 		assertThat(event.key()).isEqualTo(DemoTenant.CONTOSO + "/" + DemoTenant.BOB.id());
+	}
+
+	@Test
+	void decodeWhenPreviousVersionThenAcceptedAtIsTheCutoff() {
+		String v1 = "{\"schemaVersion\":1,\"eventId\":\"e-1\",\"tenantId\":\"" + DemoTenant.CONTOSO + "\",\"userId\":\""
+				+ DemoTenant.BOB.id() + "\",\"validFrom\":" + T0.toEpochMilli()
+				+ ",\"actor\":{\"type\":\"application\",\"id\":\"app\"},\"requestId\":\"r\"}";
+		RevocationEvent event = RevocationEventCodec.decode(v1.getBytes(StandardCharsets.UTF_8));
+		assertThat(event.schemaVersion()).isEqualTo(1);
+		assertThat(event.validFrom()).isEqualTo(T0);
+		assertThat(event.acceptedAt()).isEqualTo(T0);
+		assertThat(event.clientRequestId()).isNull();
+	}
+
+	@Test
+	void decodeWhenCurrentVersionWithoutAcceptedAtThenInvalid() {
+		assertInvalid("{\"schemaVersion\":2,\"eventId\":\"e\",\"tenantId\":\"" + DemoTenant.CONTOSO + "\",\"userId\":\""
+				+ DemoTenant.BOB.id() + "\",\"validFrom\":1,\"actor\":{\"type\":\"user\",\"id\":\"a\"}}",
+				"acceptedAt missing");
 	}
 
 	@Test
@@ -44,6 +63,7 @@ class RevocationEventCodecTests {
 
 	@Test
 	void decodeWhenUnknownVersionThenInvalidWithReason() {
+		assertInvalid("{\"schemaVersion\":3}", "unsupported schemaVersion 3 (this worker reads [1, 2])");
 		assertInvalid("{\"schemaVersion\":99}", "unsupported schemaVersion 99");
 	}
 
