@@ -6,7 +6,7 @@ import org.revocation.core.directory.Directory;
 import org.revocation.core.directory.Tenant;
 import org.revocation.gateway.graph.GraphException;
 
-/** Who is calling: a verified token whose session is still live (CAE), and the caller's tenant. */
+/** Who is calling: a verified token, within its rate limit, whose session is still live (CAE); the caller's tenant. */
 @Component
 public class Callers {
 
@@ -16,14 +16,19 @@ public class Callers {
 
 	private final Directory directory;
 
-	public Callers(AccessTokenVerifier tokens, SessionCheck sessions, Directory directory) {
+	private final CallerRateLimit rateLimit;
+
+	public Callers(AccessTokenVerifier tokens, SessionCheck sessions, Directory directory, CallerRateLimit rateLimit) {
 		this.tokens = tokens;
 		this.sessions = sessions;
 		this.directory = directory;
+		this.rateLimit = rateLimit;
 	}
 
+	/** The verified caller, within its rate limit, whose session is live. */
 	public Caller authenticate(String authorization) {
 		Caller caller = this.tokens.verify(authorization);
+		this.rateLimit.acquire(caller);
 		this.sessions.requireLiveSession(caller);
 		return caller;
 	}

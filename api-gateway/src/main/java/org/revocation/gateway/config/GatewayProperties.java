@@ -13,8 +13,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param kafkaSendTimeout how long a revocation waits for the broker's ack before answering 503. The default is 5 s.
  * @param inForceTimeout how long, after the ack, a revocation waits for the worker's write to be visible before
  * answering 200 anyway (counted as late). The default is 2 s.
+ * @param rateLimit the per-caller limit
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(@DefaultValue("http://localhost:8081/common/discovery/v2.0/keys") String jwksUri,
-		@DefaultValue("5s") Duration kafkaSendTimeout, @DefaultValue("2s") Duration inForceTimeout) {
+		@DefaultValue("5s") Duration kafkaSendTimeout, @DefaultValue("2s") Duration inForceTimeout,
+		@DefaultValue RateLimit rateLimit) {
+
+	/**
+	 * A token bucket per caller (application, or user of an application, in a tenant): {@code requestsPerSecond}
+	 * refill, {@code burst} capacity. Above it the gateway answers 429 {@code TooManyRequests} with
+	 * {@code Retry-After}, as Graph throttles. The defaults (20,000/s, burst 40,000) are far above what one caller
+	 * needs and what the benchmarks offer.
+	 *
+	 * @param enabled whether callers are limited. The default is true.
+	 * @param requestsPerSecond the sustained rate allowed per caller
+	 * @param burst how many requests a caller may send at once after being idle
+	 */
+	public record RateLimit(@DefaultValue("true") boolean enabled, @DefaultValue("20000") double requestsPerSecond,
+			@DefaultValue("40000") double burst) {
+	}
 }

@@ -34,7 +34,7 @@ public class GraphErrorHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(GraphErrorHandler.class);
 
-	private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+	static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
 		.withZone(ZoneOffset.UTC);
 
 	private final Clock clock;

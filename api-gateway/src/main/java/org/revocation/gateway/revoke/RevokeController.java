@@ -1,5 +1,6 @@
 package org.revocation.gateway.revoke;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -9,12 +10,19 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
@@ -33,7 +41,7 @@ import org.revocation.gateway.graph.GraphRequestFilter;
 /**
  * {@code POST /{v1.0|beta}/me/revokeSignInSessions} and {@code /users/{id | userPrincipalName}/revokeSignInSessions}
  * (also the namespaced {@code microsoft.graph.revokeSignInSessions}, and beta's deprecated
- * {@code invalidateAllRefreshTokens}). The request body is ignored, as Graph does.
+ * {@code invalidateAllRefreshTokens}). The action takes no parameters: a body other than nothing or {@code {}} is refused.
  */
 @RestController
 class RevokeController {
@@ -44,6 +52,10 @@ class RevokeController {
 
 	private static final Set<String> BETA_ACTIONS = Set.of("invalidateAllRefreshTokens",
 			"microsoft.graph.invalidateAllRefreshTokens");
+
+	private static final int MAX_BODY_BYTES = 64 * 1024;
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final Callers callers;
 
@@ -67,9 +79,10 @@ class RevokeController {
 	@PostMapping("/{version}/me/{action}")
 	CompletableFuture<ResponseEntity<Map<String, Object>>> revokeMe(@PathVariable String version, @PathVariable String action,
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-			HttpServletRequest request) {
+			@RequestBody(required = false) byte[] body, HttpServletRequest request) {
 		checkRoute(version, action);
 		Caller caller = this.callers.authenticate(authorization);
+		checkBody(action, request, body);
 		if (!caller.delegated()) {
 			throw GraphException.badRequest("/me request is only valid with delegated authentication flow.");
 		}
@@ -82,9 +95,10 @@ class RevokeController {
 	CompletableFuture<ResponseEntity<Map<String, Object>>> revokeUser(@PathVariable String version, @PathVariable String user,
 			@PathVariable String action,
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-			HttpServletRequest request) {
+			@RequestBody(required = false) byte[] body, HttpServletRequest request) {
 		checkRoute(version, action);
 		Caller caller = this.callers.authenticate(authorization);
+		checkBody(action, request, body);
 		Tenant tenant = this.callers.tenantOf(caller);
 		DirectoryUser target = tenant.user(user).orElseThrow(() -> GraphException.notFound(user));
 		return revoke(version, caller, tenant, target, request);
@@ -109,6 +123,49 @@ class RevokeController {
 					requestId, event.clientRequestId());
 			return this.inForce.awaitInForce(tenant.id(), target.id(), cutoff, requestId);
 		}).thenApply((inForce) -> GraphResponses.ok(body));
+	}
+
+	/**
+	 * The action takes no parameters: no body, an empty body, or an empty JSON object ({@code {}}), whatever the
+	 * Content-Type of an empty body. Anything else is refused as OData refuses it, before anything is published.
+	 */
+	private static void checkBody(String action, HttpServletRequest request, byte[] body) {
+		if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+			throw new GraphException(HttpStatus.PAYLOAD_TOO_LARGE, "RequestEntityTooLarge",
+					"The request body is larger than " + MAX_BODY_BYTES + " bytes.");
+		}
+		if (body == null || new String(body, StandardCharsets.UTF_8).isBlank()) {
+			return;
+		}
+		if (body.length > MAX_BODY_BYTES) {
+			throw new GraphException(HttpStatus.PAYLOAD_TOO_LARGE, "RequestEntityTooLarge",
+					"The request body is larger than " + MAX_BODY_BYTES + " bytes.");
+		}
+		MediaType type;
+		try {
+			type = (request.getContentType() != null) ? MediaType.parseMediaType(request.getContentType()) : null;
+		}
+		catch (InvalidMediaTypeException ex) {
+			type = null;
+		}
+		if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+			throw new GraphException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "BadRequest",
+					"A supported MIME type could not be found that matches the content type of the request.");
+		}
+		JsonNode json;
+		try {
+			json = JSON.readTree(body);
+		}
+		catch (JacksonException ex) {
+			throw GraphException.badRequest("Invalid JSON. The request body is not a valid JSON document.");
+		}
+		if (json == null || !json.isObject()) {
+			throw GraphException.badRequest("Invalid request body: the payload of '" + action + "' must be a JSON object.");
+		}
+		for (String name : json.propertyNames()) {
+			throw GraphException.badRequest("The parameter '" + name + "' in the request payload is not a valid parameter "
+					+ "for the operation '" + action.replace("microsoft.graph.", "") + "'.");
+		}
 	}
 
 	private static void checkRoute(String version, String action) {

@@ -1,0 +1,56 @@
+package org.revocation.gateway;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import redis.clients.jedis.RedisClient;
+
+import org.revocation.core.event.RevocationEvent;
+import org.revocation.core.event.RevocationEventCodec;
+import org.revocation.core.redis.CutoffScript;
+
+/**
+ * What the worker does, reduced to the gateway tests' needs: a thread that reads every event of the topic and applies
+ * its cutoff to Redis with the shared script, so that revocations come into force and are answered 200 at once.
+ */
+final class TestApplier implements AutoCloseable {
+
+	private final AtomicBoolean running = new AtomicBoolean(true);
+
+	private final Thread thread;
+
+	TestApplier(String bootstrapServers, RedisClient redis) {
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+				ConsumerConfig.GROUP_ID_CONFIG, "test-applier-" + System.nanoTime(),
+				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		CutoffScript script = new CutoffScript(Duration.ofDays(90));
+		this.thread = new Thread(() -> {
+			try (Consumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+					new ByteArrayDeserializer())) {
+				consumer.subscribe(java.util.List.of("revocation-events"));
+				while (this.running.get()) {
+					for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+						RevocationEvent event = RevocationEventCodec.decode(record.value());
+						script.apply(redis, event.tenantId(), event.userId(), event.validFrom(), Instant.now());
+					}
+				}
+			}
+		}, "test-applier");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.running.set(false);
+		this.thread.join(10_000);
+	}
+}
