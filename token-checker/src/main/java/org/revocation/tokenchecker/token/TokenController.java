@@ -11,8 +11,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -27,10 +25,13 @@ import org.revocation.core.directory.Tenant;
 import org.revocation.tokenchecker.refresh.InvalidRefreshTokenException;
 import org.revocation.tokenchecker.refresh.RefreshToken;
 import org.revocation.tokenchecker.refresh.RefreshTokenCodec;
+import org.revocation.tokenchecker.session.AuthorizationCode;
+import org.revocation.tokenchecker.session.AuthorizationCodes;
+import org.revocation.tokenchecker.session.PasswordSignIn;
 
 /**
- * {@code POST /{tenant}/oauth2/v2.0/token}: the {@code client_credentials}, {@code password} and {@code refresh_token}
- * grants. Form fields that Microsoft's libraries add ({@code client_info}, {@code claims}, {@code x-client-*},
+ * {@code POST /{tenant}/oauth2/v2.0/token}: the {@code authorization_code} (with PKCE), {@code client_credentials},
+ * {@code password} and {@code refresh_token} grants. Form fields that Microsoft's libraries add ({@code client_info}, {@code claims}, {@code x-client-*},
  * telemetry) and the {@code client-request-id} query parameter are accepted and ignored.
  */
 @RestController
@@ -50,10 +51,15 @@ class TokenController {
 
 	private final Clock clock;
 
-	private final PasswordEncoder passwords = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+	private final PasswordSignIn passwordSignIn;
+
+	private final AuthorizationCodes codes;
 
 	TokenController(Directory directory, ClientAuthenticator clients, TokenIssuer issuer,
-			RefreshTokenCodec refreshTokens, RevocationCheck revocationCheck, Clock clock) {
+			RefreshTokenCodec refreshTokens, RevocationCheck revocationCheck, PasswordSignIn passwordSignIn,
+			AuthorizationCodes codes, Clock clock) {
+		this.passwordSignIn = passwordSignIn;
+		this.codes = codes;
 		this.directory = directory;
 		this.clients = clients;
 		this.issuer = issuer;
@@ -75,6 +81,7 @@ class TokenController {
 			case "client_credentials" -> clientCredentials(directoryTenant, application, form);
 			case "password" -> password(directoryTenant, application, form);
 			case "refresh_token" -> refresh(directoryTenant, application, form);
+			case "authorization_code" -> authorizationCode(directoryTenant, application, form);
 			default -> throw new OAuthException(org.springframework.http.HttpStatus.BAD_REQUEST,
 					"unsupported_grant_type", 70003, "The app requested an unsupported grant type '" + grantType + "'.");
 		};
@@ -97,18 +104,45 @@ class TokenController {
 		String username = required(form, "username");
 		String password = required(form, "password");
 		Set<String> granted = Scopes.grantDelegated(form.getFirst("scope"), application);
-		DirectoryUser user = tenant.user(username).filter((u) -> u.userPrincipalName().equalsIgnoreCase(username))
-			.orElseThrow(() -> OAuthException.invalidGrant(50034, "The user account {EUII Hidden} does not exist in "
-					+ "the " + tenant.id() + " directory. To sign into this application, the account must be added to "
-					+ "the directory."));
-		if (user.passwordHash() == null || !this.passwords.matches(password, user.passwordHash())) {
-			log.info("password sign-in refused tenant={} user={}", tenant.id(), user.id());
-			throw OAuthException.invalidGrant(50126, "Error validating credentials due to invalid username or password.");
-		}
+		DirectoryUser user = this.passwordSignIn.authenticate(tenant, username, password);
 		String sessionId = UUID.randomUUID().toString();
 		var signedInAt = this.revocationCheck.stampSignIn(tenant.id(), user.id());
 		log.info("signed in tenant={} user={} session={} signedInAt={}", tenant.id(), user.id(), sessionId, signedInAt);
 		return this.issuer.userTokens(tenant, application, user, sessionId, signedInAt, granted);
+	}
+
+	private Map<String, Object> authorizationCode(Tenant tenant, Application application,
+			MultiValueMap<String, String> form) {
+		String value = required(form, "code");
+		String redirectUri = required(form, "redirect_uri");
+		AuthorizationCode code = this.codes.read(value).orElseThrow(() -> OAuthException.invalidGrant(9002313,
+				"Invalid request. Request is malformed or invalid."));
+		if (!code.tenantId().equals(tenant.id()) || !code.clientId().equalsIgnoreCase(application.clientId())) {
+			throw OAuthException.invalidGrant(70000, "Provided grant is invalid or malformed.");
+		}
+		if (!code.redirectUri().equals(redirectUri)) {
+			throw OAuthException.invalidGrant(70000, "Provided grant is invalid or malformed. The redirect_uri does "
+					+ "not match the one of the authorization request.");
+		}
+		if (!code.expiresAt().isAfter(this.clock.instant())) {
+			throw OAuthException.invalidGrant(70008, "The provided authorization code or refresh token has expired "
+					+ "due to inactivity. Send a new interactive authorization request for this user and resource.");
+		}
+		if (code.codeChallenge() != null
+				&& !AuthorizationCodes.verifierMatches(form.getFirst("code_verifier"), code.codeChallenge())) {
+			throw OAuthException.invalidGrant(501481,
+					"The Code_Verifier does not match the code_challenge supplied in the authorization request.");
+		}
+		if (!this.codes.redeemOnce(code)) {
+			throw OAuthException.invalidGrant(54005, "OAuth2 Authorization code was already redeemed, please retry "
+					+ "with a new valid code or use an existing refresh token.");
+		}
+		DirectoryUser user = tenant.user(code.userId()).orElseThrow(OAuthException::malformedGrant);
+		this.revocationCheck.requireNotRevoked(tenant.id(), user.id(), code.signedInAt());
+		Set<String> granted = new LinkedHashSet<>(java.util.Arrays.asList(code.scopes().split(" ")));
+		log.info("code redeemed tenant={} user={} client={} session={}", tenant.id(), user.id(),
+				application.clientId(), code.sessionId());
+		return this.issuer.userTokens(tenant, application, user, code.sessionId(), code.signedInAt(), granted);
 	}
 
 	private Map<String, Object> refresh(Tenant tenant, Application application, MultiValueMap<String, String> form) {

@@ -61,6 +61,7 @@ class RefreshTokenCodecTests {
 	}
 
 	private static TokenCheckerProperties properties() {
-		return new TokenCheckerProperties("", "", "", "", Duration.ofHours(1));
+		return new TokenCheckerProperties("", "", "", "", Duration.ofHours(1),
+				new TokenCheckerProperties.Lockout(10, Duration.ofSeconds(60)));
 	}
 }
