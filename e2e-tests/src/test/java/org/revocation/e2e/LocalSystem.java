@@ -17,8 +17,9 @@ import org.revocation.localstack.Ports;
 import org.revocation.localstack.ServiceProcess;
 
 /**
- * The whole system as separate processes on random free loopback ports: a Kafka broker (KRaft), a Redis server, a
- * token-checker (http and https), a revocation-worker and an api-gateway, from the jars the reactor just built.
+ * The whole system as separate processes on random free loopback ports: a Kafka broker (KRaft), a Redis server, one or
+ * more token-checkers (http and https, sharing their key files), one or more revocation-workers (one consumer group)
+ * and an api-gateway, from the jars the reactor just built.
  */
 final class LocalSystem implements AutoCloseable {
 
@@ -40,6 +41,16 @@ final class LocalSystem implements AutoCloseable {
 
 	final int tokenCheckerHttpsPort = Ports.free();
 
+	final int workerCount;
+
+	final int tokenCheckerCount;
+
+	final List<ServiceProcess> tokenCheckers = new ArrayList<>();
+
+	final List<Integer> tokenCheckerHttpsPorts = new ArrayList<>();
+
+	final List<ServiceProcess> workers = new ArrayList<>();
+
 	final int gatewayPort = Ports.free();
 
 	final List<ServiceProcess> services = new ArrayList<>();
@@ -51,6 +62,12 @@ final class LocalSystem implements AutoCloseable {
 	ServiceProcess gateway;
 
 	LocalSystem() {
+		this(1, 1);
+	}
+
+	LocalSystem(int workers, int tokenCheckers) {
+		this.workerCount = workers;
+		this.tokenCheckerCount = tokenCheckers;
 		try {
 			this.work = Files.createTempDirectory("revocation-e2e");
 		}
@@ -67,22 +84,33 @@ final class LocalSystem implements AutoCloseable {
 	LocalSystem start() {
 		this.kafka.start();
 		this.redis.start();
-		this.tokenChecker = service("token-checker", this.tokenCheckerPort, Map.of("HTTPS_PORT",
-				Integer.toString(this.tokenCheckerHttpsPort), "SIGNING_KEYS_FILE",
-				this.work.resolve("keys/signing-jwks.json").toString(), "ENCRYPTION_KEYS_FILE",
-				this.work.resolve("keys/encryption-jwks.json").toString()));
-		this.worker = service("revocation-worker", Ports.free(), Map.of("TOPIC_PARTITIONS", "3"));
-		this.worker.awaitHealthy(START); // the worker creates the topics
+		for (int i = 0; i < this.tokenCheckerCount; i++) {
+			int httpsPort = (i == 0) ? this.tokenCheckerHttpsPort : Ports.free();
+			this.tokenCheckerHttpsPorts.add(httpsPort);
+			this.tokenCheckers.add(service("token-checker", (i == 0) ? this.tokenCheckerPort : Ports.free(), Map.of(
+					"HTTPS_PORT", Integer.toString(httpsPort), "SIGNING_KEYS_FILE",
+					this.work.resolve("keys/signing-jwks.json").toString(), "ENCRYPTION_KEYS_FILE",
+					this.work.resolve("keys/encryption-jwks.json").toString()), i));
+			if (i == 0) {
+				this.tokenCheckers.get(0).awaitHealthy(START); // it writes the key files the others read
+			}
+		}
+		this.tokenChecker = this.tokenCheckers.get(0);
+		for (int i = 0; i < this.workerCount; i++) {
+			this.workers.add(service("revocation-worker", Ports.free(), Map.of("TOPIC_PARTITIONS", "3"), i));
+			this.workers.get(i).awaitHealthy(START); // the first creates the topics
+		}
+		this.worker = this.workers.get(0);
 		this.gateway = service("api-gateway", this.gatewayPort, Map.of("HTTPS_PORT", Integer.toString(Ports.free()),
 				"JWKS_URI", "http://127.0.0.1:" + this.tokenCheckerPort + "/common/discovery/v2.0/keys",
-				"IN_FORCE_TIMEOUT", IN_FORCE_TIMEOUT.toMillis() + "ms"));
+				"IN_FORCE_TIMEOUT", IN_FORCE_TIMEOUT.toMillis() + "ms"), 0);
 		for (ServiceProcess service : this.services) {
 			service.awaitHealthy(START);
 		}
 		return this;
 	}
 
-	private ServiceProcess service(String name, int port, Map<String, String> extra) {
+	private ServiceProcess service(String name, int port, Map<String, String> extra, int index) {
 		Map<String, String> env = new HashMap<>();
 		env.put("SERVER_PORT", Integer.toString(port));
 		env.put("KAFKA_BOOTSTRAP_SERVERS", this.kafka.bootstrapServers());
@@ -93,7 +121,7 @@ final class LocalSystem implements AutoCloseable {
 		env.put("ISSUER_BASE_URL", "https://localhost:" + this.tokenCheckerHttpsPort);
 		env.putAll(extra);
 		Path jar = this.root.resolve(name + "/target/" + name + "-" + System.getProperty("project.version") + ".jar");
-		ServiceProcess service = new ServiceProcess(name, jar, port, env, this.work.resolve("logs/" + name + ".log"))
+		ServiceProcess service = new ServiceProcess(name, jar, port, env, this.work.resolve("logs/" + name + "-" + index + ".log"))
 			.start();
 		this.services.add(service);
 		return service;
@@ -101,6 +129,16 @@ final class LocalSystem implements AutoCloseable {
 
 	String tokenEndpoint(String tenant) {
 		return "http://127.0.0.1:" + this.tokenCheckerPort + "/" + tenant + "/oauth2/v2.0/token";
+	}
+
+	/** The http base URL of token-checker {@code index}. */
+	String tokenChecker(int index) {
+		return "http://127.0.0.1:" + this.tokenCheckers.get(index).port();
+	}
+
+	/** The https authority of token-checker {@code index} for a tenant, as MSAL wants it. */
+	String authority(int index, String tenant) {
+		return "https://localhost:" + this.tokenCheckerHttpsPorts.get(index) + "/" + tenant + "/";
 	}
 
 	String gatewayMetrics() {
