@@ -28,6 +28,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.revocation.core.testing.DemoTenant;
+import org.revocation.localstack.LocalSystem;
 import org.revocation.localstack.ServiceProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;

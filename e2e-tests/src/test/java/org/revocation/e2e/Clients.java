@@ -3,6 +3,7 @@ package org.revocation.e2e;
 import java.util.Map;
 
 import org.revocation.core.testing.DemoTenant;
+import org.revocation.localstack.LocalSystem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.revocation.core.testing.DemoTenant;
+import org.revocation.localstack.LocalSystem;
 import org.revocation.localstack.LocalTls;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package org.revocation.e2e;
+package org.revocation.localstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,62 +10,68 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.revocation.localstack.LocalKafka;
-import org.revocation.localstack.LocalRedis;
-import org.revocation.localstack.LocalTls;
-import org.revocation.localstack.Ports;
-import org.revocation.localstack.ServiceProcess;
 
 /**
  * The whole system as separate processes on random free loopback ports: a Kafka broker (KRaft), a Redis server, one or
  * more token-checkers (http and https, sharing their key files), one or more revocation-workers (one consumer group)
  * and an api-gateway, from the jars the reactor just built.
  */
-final class LocalSystem implements AutoCloseable {
+public final class LocalSystem implements AutoCloseable {
 
-	static final Duration START = Duration.ofSeconds(120);
+	public static final Duration START = Duration.ofSeconds(120);
 
-	static final Duration IN_FORCE_TIMEOUT = Duration.ofSeconds(2);
+	public static final Duration IN_FORCE_TIMEOUT = Duration.ofSeconds(2);
 
-	final Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+	public final Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
 
-	final Path work;
+	public final Path work;
 
-	final LocalKafka kafka;
+	public final LocalKafka kafka;
 
-	final LocalRedis redis;
+	public final LocalRedis redis;
 
-	final Path tls;
+	public final Path tls;
 
-	final int tokenCheckerPort = Ports.free();
+	public final int tokenCheckerPort = Ports.free();
 
-	final int tokenCheckerHttpsPort = Ports.free();
+	public final int tokenCheckerHttpsPort = Ports.free();
 
-	final int workerCount;
+	public final int workerCount;
 
-	final int tokenCheckerCount;
+	public final int tokenCheckerCount;
 
-	final List<ServiceProcess> tokenCheckers = new ArrayList<>();
+	public final List<ServiceProcess> tokenCheckers = new ArrayList<>();
 
-	final List<Integer> tokenCheckerHttpsPorts = new ArrayList<>();
+	public final List<Integer> tokenCheckerHttpsPorts = new ArrayList<>();
 
-	final List<ServiceProcess> workers = new ArrayList<>();
+	public final List<ServiceProcess> workers = new ArrayList<>();
 
-	final int gatewayPort = Ports.free();
+	private final Map<String, String> environment;
 
-	final List<ServiceProcess> services = new ArrayList<>();
+	public final int gatewayPort = Ports.free();
 
-	ServiceProcess tokenChecker;
+	public final List<ServiceProcess> services = new ArrayList<>();
 
-	ServiceProcess worker;
+	public ServiceProcess tokenChecker;
 
-	ServiceProcess gateway;
+	public ServiceProcess worker;
 
-	LocalSystem() {
+	public ServiceProcess gateway;
+
+	public LocalSystem() {
 		this(1, 1);
 	}
 
-	LocalSystem(int workers, int tokenCheckers) {
+	public LocalSystem(int workers, int tokenCheckers) {
+		this(workers, tokenCheckers, Map.of());
+	}
+
+	/**
+	 * @param environment variables given to every service on top of the system's own (for example
+	 * {@code DIRECTORY_FILE})
+	 */
+	public LocalSystem(int workers, int tokenCheckers, Map<String, String> environment) {
+		this.environment = Map.copyOf(environment);
 		this.workerCount = workers;
 		this.tokenCheckerCount = tokenCheckers;
 		try {
@@ -81,7 +87,7 @@ final class LocalSystem implements AutoCloseable {
 		this.tls = LocalTls.ensure(this.work.resolve("tls"));
 	}
 
-	LocalSystem start() {
+	public LocalSystem start() {
 		this.kafka.start();
 		this.redis.start();
 		for (int i = 0; i < this.tokenCheckerCount; i++) {
@@ -119,6 +125,7 @@ final class LocalSystem implements AutoCloseable {
 		env.put("TLS_KEYSTORE", this.tls.resolve("keystore.p12").toString());
 		env.put("TLS_KEYSTORE_PASSWORD", LocalTls.PASSWORD);
 		env.put("ISSUER_BASE_URL", "https://localhost:" + this.tokenCheckerHttpsPort);
+		env.putAll(this.environment);
 		env.putAll(extra);
 		Path jar = this.root.resolve(name + "/target/" + name + "-" + System.getProperty("project.version") + ".jar");
 		ServiceProcess service = new ServiceProcess(name, jar, port, env, this.work.resolve("logs/" + name + "-" + index + ".log"))
@@ -127,25 +134,25 @@ final class LocalSystem implements AutoCloseable {
 		return service;
 	}
 
-	String tokenEndpoint(String tenant) {
+	public String tokenEndpoint(String tenant) {
 		return "http://127.0.0.1:" + this.tokenCheckerPort + "/" + tenant + "/oauth2/v2.0/token";
 	}
 
 	/** The http base URL of token-checker {@code index}. */
-	String tokenChecker(int index) {
+	public String tokenChecker(int index) {
 		return "http://127.0.0.1:" + this.tokenCheckers.get(index).port();
 	}
 
 	/** The https authority of token-checker {@code index} for a tenant, as MSAL wants it. */
-	String authority(int index, String tenant) {
+	public String authority(int index, String tenant) {
 		return "https://localhost:" + this.tokenCheckerHttpsPorts.get(index) + "/" + tenant + "/";
 	}
 
-	String gatewayMetrics() {
+	public String gatewayMetrics() {
 		return "http://127.0.0.1:" + this.gatewayPort + "/actuator/prometheus";
 	}
 
-	String graph() {
+	public String graph() {
 		return "http://127.0.0.1:" + this.gatewayPort + "/v1.0";
 	}
 
