@@ -19,10 +19,21 @@ public final class ServiceProcess {
 
 	private final int port;
 
+	/**
+	 * The JVM options of the services: the system property {@value #JVM_OPTIONS_PROPERTY}, by default
+	 * {@value #TEST_JVM_OPTIONS} (quick to start, for tests; the benchmarks run with full JIT compilation).
+	 */
+	public static final String JVM_OPTIONS_PROPERTY = "localstack.service-jvm-options";
+
+	static final String TEST_JVM_OPTIONS = "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1";
+
 	public ServiceProcess(String name, Path jar, int port, Map<String, String> environment, Path logFile) {
 		this.port = port;
-		this.process = new ManagedProcess(name, List.of(LocalKafka.java(), "-Xms64m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
-				"-jar", jar.toString()), environment, logFile);
+		List<String> command = new java.util.ArrayList<>();
+		command.add(LocalKafka.java());
+		command.addAll(List.of(System.getProperty(JVM_OPTIONS_PROPERTY, TEST_JVM_OPTIONS).trim().split("\\s+")));
+		command.addAll(List.of("-jar", jar.toString()));
+		this.process = new ManagedProcess(name, command, environment, logFile);
 	}
 
 	public ServiceProcess start() {

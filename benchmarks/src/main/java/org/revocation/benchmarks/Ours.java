@@ -1,0 +1,141 @@
+package org.revocation.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.revocation.localstack.LocalSystem;
+
+/**
+ * The pipeline as separate processes (local-stack's {@link LocalSystem}: Kafka, Redis, token-checker, worker,
+ * gateway) with a directory of benchmark users (bcrypt cost 4: sign-ins are set-up work, not what is measured).
+ */
+final class Ours implements Peer {
+
+	static final String CONTOSO = "f914a70e-66af-4bd6-835d-1be02bff9399";
+
+	static final String CLI = "2bb55943-ddd6-48cc-8e79-2ef1dd045656";
+
+	static final String DAEMON = "11d82b21-0e36-4476-9d16-c0a762e3a322";
+
+	static final String DAEMON_SECRET = "daemon-secret-change-me";
+
+	static final String PORTAL = "9ee5fffb-5208-4e29-8b56-3659dfc3344a";
+
+	static final String PORTAL_SECRET = "portal-secret-change-me";
+
+	static final String PASSWORD = "bench-Passw0rd!";
+
+	private final Path root;
+
+	private final Path work;
+
+	private LocalSystem system;
+
+	private String appToken;
+
+	Ours(Path root, Path work) {
+		this.root = root;
+		this.work = work;
+	}
+
+	@Override
+	public String name() {
+		return "pipeline";
+	}
+
+	LocalSystem system() {
+		return this.system;
+	}
+
+	/** Writes the directory with {@code count} users and starts the system with it. */
+	@Override
+	public void createUsers(int count) throws Exception {
+		ObjectNode directory = (ObjectNode) Web.JSON.readTree(Files.readString(this.root.resolve("config/demo-directory.json")));
+		ArrayNode users = (ArrayNode) directory.get("tenants").get(0).get("users");
+		String hash = "{bcrypt}" + new BCryptPasswordEncoder(4).encode(PASSWORD);
+		for (int i = 0; i < count; i++) {
+			ObjectNode user = users.addObject();
+			user.put("id", userId(i));
+			user.put("userPrincipalName", "bench" + i + "@contoso.test");
+			user.put("displayName", "Bench " + i);
+			user.put("passwordHash", hash);
+			user.putArray("directoryRoles");
+			user.put("createdDateTime", "2024-01-01T00:00:00Z");
+		}
+		Path file = this.work.resolve("bench-directory.json");
+		Files.createDirectories(this.work);
+		Files.writeString(file, Web.JSON.writeValueAsString(directory));
+		this.system = new LocalSystem(1, 1, Map.of("DIRECTORY_FILE", file.toString())).start();
+		this.appToken = clientCredentials().text("access_token");
+	}
+
+	@Override
+	public String userId(int user) {
+		return UUID.nameUUIDFromBytes(("bench-user-" + user).getBytes()).toString();
+	}
+
+	private String token() {
+		return this.system.tokenChecker(0) + "/" + CONTOSO + "/oauth2/v2.0/token";
+	}
+
+	@Override
+	public Session signIn(int user) {
+		Web.Answer answer = Web.form(token(), Map.of("grant_type", "password", "client_id", CLI, "username",
+				"bench" + user + "@contoso.test", "password", PASSWORD, "scope", "openid offline_access User.Read"), null);
+		if (answer.status() != 200) {
+			throw new IllegalStateException("sign-in failed: " + answer.status() + " " + answer.body());
+		}
+		return new Session(userId(user), answer.text("refresh_token"), answer.text("access_token"));
+	}
+
+	@Override
+	public Web.Answer refresh(String refreshToken) {
+		return Web.form(token(), Map.of("grant_type", "refresh_token", "client_id", CLI, "refresh_token", refreshToken),
+				null);
+	}
+
+	@Override
+	public boolean isRefused(Web.Answer refresh) {
+		return refresh.status() == 400 && refresh.body().contains("AADSTS50173");
+	}
+
+	@Override
+	public Web.Answer introspect(String accessToken) {
+		return Web.form(this.system.tokenChecker(0) + "/" + CONTOSO + "/oauth2/v2.0/introspect",
+				Map.of("token", accessToken), Web.basic(PORTAL, PORTAL_SECRET));
+	}
+
+	@Override
+	public Web.Answer clientCredentials() {
+		return Web.form(token(), Map.of("grant_type", "client_credentials", "client_id", DAEMON, "client_secret",
+				DAEMON_SECRET, "scope", "https://graph.microsoft.com/.default"), null);
+	}
+
+	@Override
+	public Web.Answer revoke(String userId) {
+		return Web.json("POST", this.system.graph() + "/users/" + userId + "/revokeSignInSessions", null, this.appToken);
+	}
+
+	@Override
+	public Map<String, Long> rssKb() {
+		Map<String, Long> rss = new LinkedHashMap<>();
+		rss.put("api-gateway", Peer.rss(this.system.gateway.process().pid()));
+		rss.put("revocation-worker", Peer.rss(this.system.worker.process().pid()));
+		rss.put("token-checker", Peer.rss(this.system.tokenChecker.process().pid()));
+		return rss;
+	}
+
+	@Override
+	public void close() {
+		if (this.system != null) {
+			this.system.close();
+		}
+	}
+}

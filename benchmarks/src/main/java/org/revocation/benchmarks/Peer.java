@@ -1,0 +1,49 @@
+package org.revocation.benchmarks;
+
+/** One of the two systems under test, through the operations the benchmarks compare. */
+interface Peer extends AutoCloseable {
+
+	/** A session of a benchmark user: its refresh and access tokens. */
+	record Session(String userId, String refreshToken, String accessToken) {
+	}
+
+	String name();
+
+	/** Prepares {@code count} benchmark users (ours: a directory file; Keycloak: its admin REST API). */
+	void createUsers(int count) throws Exception;
+
+	String userId(int user);
+
+	/** A password sign-in of benchmark user {@code user}. */
+	Session signIn(int user);
+
+	Web.Answer refresh(String refreshToken);
+
+	/** Whether the answer is the refusal of a revoked (logged out) session. */
+	boolean isRefused(Web.Answer refresh);
+
+	Web.Answer introspect(String accessToken);
+
+	Web.Answer clientCredentials();
+
+	/** Ours: revokeSignInSessions through the gateway. Keycloak: the admin "log out all sessions" of the user. */
+	Web.Answer revoke(String userId);
+
+	/** Resident set size of the system's JVMs, in kB, by process name. */
+	java.util.Map<String, Long> rssKb();
+
+	static long rss(long pid) {
+		try {
+			java.nio.file.Path status = java.nio.file.Path.of("/proc", Long.toString(pid), "status");
+			for (String line : java.nio.file.Files.readAllLines(status)) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", ""));
+				}
+			}
+		}
+		catch (java.io.IOException ex) {
+			// gone
+		}
+		return -1;
+	}
+}
