@@ -63,8 +63,12 @@ final class Keycloak implements Peer {
 		admin("POST", "/admin/realms", "{\"realm\":\"" + REALM + "\",\"enabled\":true,\"accessTokenLifespan\":3600,"
 				+ "\"ssoSessionIdleTimeout\":36000,\"ssoSessionMaxLifespan\":360000,"
 				+ "\"passwordPolicy\":\"hashAlgorithm(pbkdf2-sha256) and hashIterations(1)\"}");
+		// Keycloak 26 introspects a token only for a client in its audience: bench-cli's tokens name bench-daemon
 		admin("POST", "/admin/realms/" + REALM + "/clients", "{\"clientId\":\"" + CLI + "\",\"publicClient\":true,"
-				+ "\"directAccessGrantsEnabled\":true,\"standardFlowEnabled\":false}");
+				+ "\"directAccessGrantsEnabled\":true,\"standardFlowEnabled\":false,\"protocolMappers\":[{\"name\":"
+				+ "\"audience\",\"protocol\":\"openid-connect\",\"protocolMapper\":\"oidc-audience-mapper\","
+				+ "\"config\":{\"included.client.audience\":\"" + DAEMON + "\",\"access.token.claim\":\"true\","
+				+ "\"id.token.claim\":\"false\"}}]}");
 		admin("POST", "/admin/realms/" + REALM + "/clients", "{\"clientId\":\"" + DAEMON + "\",\"publicClient\":false,"
 				+ "\"secret\":\"" + DAEMON_SECRET + "\",\"serviceAccountsEnabled\":true,\"directAccessGrantsEnabled\":false,"
 				+ "\"standardFlowEnabled\":false}");

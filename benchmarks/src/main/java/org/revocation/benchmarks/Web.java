@@ -20,9 +20,16 @@ final class Web {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-		.version(HttpClient.Version.HTTP_1_1)
-		.build();
+	/** Several clients: one HttpClient's single selector thread cannot keep up with dozens of callers. */
+	private static final HttpClient[] CLIENTS = new HttpClient[16];
+
+	static {
+		for (int i = 0; i < CLIENTS.length; i++) {
+			CLIENTS[i] = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+				.version(HttpClient.Version.HTTP_1_1)
+				.build();
+		}
+	}
 
 	record Answer(int status, String body, Map<String, java.util.List<String>> headers) {
 
@@ -84,7 +91,8 @@ final class Web {
 
 	private static Answer send(HttpRequest.Builder request) {
 		try {
-			HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(),
+			HttpClient client = CLIENTS[(int) (Thread.currentThread().getId() % CLIENTS.length)];
+			HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(60)).build(),
 					HttpResponse.BodyHandlers.ofString());
 			return new Answer(response.statusCode(), response.body(), response.headers().map());
 		}

@@ -10,6 +10,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 
+import org.revocation.core.crypto.NativeCrypto;
 import org.revocation.core.directory.Directory;
 import org.revocation.core.redis.CutoffReader;
 import org.revocation.core.rule.RevocationRule;
@@ -21,6 +22,10 @@ import org.revocation.core.rule.RevocationRule;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RevocationProperties.class)
 public class RevocationCoreConfiguration {
+
+	static {
+		NativeCrypto.install(); // before any key is used: the services' hot paths sign, verify and decrypt
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
