@@ -167,7 +167,7 @@ public final class BenchmarkRun {
 				results.samples(name, "propagation " + rate + "/s", ok);
 			}
 		}
-		for (int held : sessionLevels) {
+		for (int held : java.util.stream.IntStream.of(sessionLevels).distinct().toArray()) {
 			int user = next++;
 			for (int rep = 0; rep < REPS; rep++) {
 				if (rep == 0 || freshSessionsPerRepetition) {

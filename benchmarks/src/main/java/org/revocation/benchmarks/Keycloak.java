@@ -3,6 +3,7 @@ package org.revocation.benchmarks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +55,12 @@ final class Keycloak implements Peer {
 		Path kc = Files.list(this.home).filter((p) -> p.getFileName().toString().startsWith("keycloak-")).findFirst()
 			.orElseThrow(() -> new IllegalStateException("no keycloak-* directory under " + this.home));
 		Files.createDirectories(log.getParent());
+		Path data = kc.resolve("data"); // start-dev's H2 database of a former run
+		if (Files.exists(data)) {
+			try (var paths = Files.walk(data)) {
+				paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+			}
+		}
 		this.process = new ManagedProcess("keycloak", List.of(kc.resolve("bin/kc.sh").toString(), "start-dev",
 				"--http-port=" + this.port, "--http-host=127.0.0.1", "--http-management-port=" + Ports.free()),
 				Map.of("JAVA_HOME", this.java.toString(), "KC_BOOTSTRAP_ADMIN_USERNAME", "admin",
