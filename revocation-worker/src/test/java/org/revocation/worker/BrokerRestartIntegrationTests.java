@@ -53,6 +53,10 @@ class BrokerRestartIntegrationTests {
 					Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()));
 					TestRevocationStream stream = new TestRevocationStream(kafka.bootstrapServers(), TOPIC, 500, base);
 					RedisClient redis = redisServer.client()) {
+				// the worker just created the topic: wait until every partition has a leader before producing
+				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+					.until(() -> admin.describeTopics(java.util.List.of(TOPIC)).allTopicNames().get().get(TOPIC)
+						.partitions().stream().allMatch((p) -> p.leader() != null && !p.leader().isEmpty()));
 				stream.send(2_000);
 				long committed = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
 					.ignoreExceptions()

@@ -72,7 +72,7 @@ final class TestRevocationStream implements AutoCloseable {
 			this.maxima.merge(user, cutoff, (a, b) -> a.isAfter(b) ? a : b);
 		}
 		for (Future<RecordMetadata> ack : acks) {
-			ack.get(30, TimeUnit.SECONDS);
+			ack.get(120, TimeUnit.SECONDS); // generous: a loaded CI machine, a broker that was just restarted
 		}
 	}
 
