@@ -98,11 +98,18 @@ public final class LocalKafka {
 				"broker.session.timeout.ms=3000", "broker.heartbeat.interval.ms=500", "") ;
 	}
 
+	/** A random cluster id; never one starting with '-', which the format command would read as an option. */
 	private static String clusterId() {
-		byte[] bytes = new byte[16];
-		new SecureRandom().nextBytes(bytes);
-		bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+		SecureRandom random = new SecureRandom();
+		String id;
+		do {
+			byte[] bytes = new byte[16];
+			random.nextBytes(bytes);
+			bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
+			id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+		}
+		while (id.startsWith("-"));
+		return id;
 	}
 
 	static String java() {
