@@ -115,8 +115,8 @@ class RevokeIntegrationTests {
 			try (Consumer<String, byte[]> consumer = consumer()) {
 				for (ConsumerRecord<String, byte[]> record : KafkaTestUtils.getRecords(consumer, Duration.ofSeconds(10), 1)) {
 					RevocationEvent event = RevocationEventCodec.decode(record.value());
-					new CutoffScript(Duration.ofDays(90)).apply(this.redis, event.tenantId(), event.userId(),
-							event.validFrom(), Instant.now());
+					new CutoffScript().apply(this.redis, event.tenantId(), event.userId(),
+							event.validFrom());
 				}
 			}
 		});
@@ -125,7 +125,7 @@ class RevokeIntegrationTests {
 				TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.RevokeSessions.All")));
 		assertThat(answer.statusCode()).isEqualTo(200);
 		applier.join(10_000);
-		String validFrom = this.redis.get(RedisKeys.validFromKey(DemoTenant.CONTOSO, DemoTenant.CAROL.id()));
+		String validFrom = TestRedis.rawCutoff(this.redis, DemoTenant.CONTOSO, DemoTenant.CAROL.id());
 		assertThat(validFrom).isNotNull();
 
 		// read your revocation: the property shows the new cutoff right after the 200
@@ -199,8 +199,8 @@ class RevokeIntegrationTests {
 	@Test
 	void revokeWhenDelegatedSessionRevokedThenCaeChallenge() throws Exception {
 		Instant signedIn = Instant.now().minusSeconds(60);
-		new CutoffScript(Duration.ofDays(90)).apply(this.redis, DemoTenant.CONTOSO, DemoTenant.ADELE.id(),
-				Instant.now().minusSeconds(5), Instant.now());
+		new CutoffScript().apply(this.redis, DemoTenant.CONTOSO, DemoTenant.ADELE.id(),
+				Instant.now().minusSeconds(5));
 		HttpResponse<String> answer = revoke("/v1.0/me/revokeSignInSessions", TestTokens.sign(
 				TestTokens.user(DemoTenant.ADELE, DemoTenant.CONTOSO_PORTAL, signedIn, "User.ReadWrite.All")));
 		assertGraphError(answer, 401, "InvalidAuthenticationToken");

@@ -1,7 +1,6 @@
 package org.revocation.gateway;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -31,7 +30,7 @@ final class TestApplier implements AutoCloseable {
 		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
 				ConsumerConfig.GROUP_ID_CONFIG, "test-applier-" + System.nanoTime(),
 				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-		CutoffScript script = new CutoffScript(Duration.ofDays(90));
+		CutoffScript script = new CutoffScript();
 		this.thread = new Thread(() -> {
 			try (Consumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
 					new ByteArrayDeserializer())) {
@@ -39,7 +38,7 @@ final class TestApplier implements AutoCloseable {
 				while (this.running.get()) {
 					for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
 						RevocationEvent event = RevocationEventCodec.decode(record.value());
-						script.apply(redis, event.tenantId(), event.userId(), event.validFrom(), Instant.now());
+						script.apply(redis, event.tenantId(), event.userId(), event.validFrom());
 					}
 				}
 			}

@@ -101,21 +101,24 @@ class ChaosEndToEndTests {
 		}
 		Duration chaos;
 		try {
-			pause(4);
+			log("chaos: load started");
+			pause(2);
 			chaos("worker", system.workers.get(0));
 			chaos("token-checker", system.tokenCheckers.get(0));
 			log("chaos: SIGKILL kafka");
 			system.kafka.kill();
-			pause(2);
+			pause(1);
 			system.kafka.start();
 			awaitHealthy();
-			pause(2);
+			log("chaos: kafka back, every service healthy");
+			pause(1);
 			log("chaos: SIGKILL redis (it comes back empty)");
 			system.redis.kill();
 			pause(1);
 			system.redis.start();
 			awaitHealthy();
-			pause(3);
+			log("chaos: redis back, every service healthy");
+			pause(2);
 		}
 		finally {
 			chaos = Duration.ofNanos(System.nanoTime() - started); // the load ran this long, under the faults
@@ -147,8 +150,8 @@ class ChaosEndToEndTests {
 				count("revoke.accepted"), count("revoke.late"), count("revoke.unavailable"), count("refresh.refused"),
 				count("refresh.lateHonoured"), count("refresh.unavailable"), count("unreachable"), count("signIn"), lost,
 				this.violations.size(), count("unclear"), count("hung"));
-		// the faults take about 80–135 s here, most of it the killed JVMs starting again: bounded, with slack for slow machines
-		assertThat(chaos).isLessThan(Duration.ofMinutes(3));
+		// the bound: the load runs under the faults for at most 2 minutes (most of it the killed JVMs starting again)
+		assertThat(chaos).isLessThanOrEqualTo(Duration.ofMinutes(2));
 		assertThat(count("revoke.accepted")).isPositive();
 		assertThat(count("revoke.unavailable")).as("revocations refused while the broker was down").isPositive();
 		assertThat(this.violations).as("refreshes of revoked sessions honoured after the 200").isEmpty();
@@ -201,7 +204,7 @@ class ChaosEndToEndTests {
 			else {
 				unclear("revoke", revoke);
 			}
-			Thread.sleep(20);
+			Thread.sleep(100); // a steady load, light enough that the killed JVMs restart quickly on 2 cores
 		}
 	}
 
@@ -287,10 +290,9 @@ class ChaosEndToEndTests {
 	private void chaos(String name, ServiceProcess service) {
 		log("chaos: SIGKILL " + name + " (pid " + service.process().pid() + ")");
 		service.kill();
-		pause(1);
 		service.start().awaitHealthy(LocalSystem.START);
 		log("chaos: " + name + " back");
-		pause(2);
+		pause(1);
 	}
 
 	private static void awaitHealthy() {
@@ -322,7 +324,7 @@ class ChaosEndToEndTests {
 	}
 
 	private static void log(String line) {
-		System.out.println(line);
+		System.out.println(java.time.LocalTime.now() + " " + line);
 	}
 
 	/** Which token-checker a thread uses next: alternate, skipping one that is down (as a load balancer would). */

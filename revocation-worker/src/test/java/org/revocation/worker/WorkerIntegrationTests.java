@@ -92,7 +92,7 @@ class WorkerIntegrationTests {
 		send(event(DemoTenant.CAROL, T0.plusMillis(7)));
 		awaitCutoff(DemoTenant.BOB, T0.plusMillis(500));
 		awaitCutoff(DemoTenant.CAROL, T0.plusMillis(7));
-		assertThat(this.redis.get(RedisKeys.validFromKey(DemoTenant.CONTOSO, DemoTenant.BOB.id())))
+		assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.CONTOSO, DemoTenant.BOB.id()))
 			.isEqualTo(Long.toString(T0.plusMillis(500).toEpochMilli()));
 		awaitMarker(); // another test may have restarted Redis: the rebuild sets the marker again
 	}
@@ -157,7 +157,7 @@ class WorkerIntegrationTests {
 			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
 				.untilAsserted(() -> {
 					assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
-					assertThat(this.redis.get(RedisKeys.cutoffKey(DemoTenant.CONTOSO, DemoTenant.MEGAN.id())))
+					assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.CONTOSO, DemoTenant.MEGAN.id()))
 						.isEqualTo(Long.toString(T0.plusSeconds(3).toEpochMilli()));
 					assertThat(stream.usersNotAtTheirMaximum(this.redis)).isEmpty();
 				});
@@ -174,7 +174,7 @@ class WorkerIntegrationTests {
 		this.redis.flushAll(); // an operator's FLUSHALL, or a failover to an empty replica
 		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
 			assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
-			assertThat(this.redis.get(RedisKeys.cutoffKey(DemoTenant.FABRIKAM, DemoTenant.FRANK.id())))
+			assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.FABRIKAM, DemoTenant.FRANK.id()))
 				.isEqualTo(Long.toString(T0.plusSeconds(5).toEpochMilli()));
 		});
 		assertThat(meter("revocation_rebuilds_total")).isGreaterThanOrEqualTo(2); // at start, and after the flush
@@ -238,7 +238,7 @@ class WorkerIntegrationTests {
 		redisServer.restart();
 		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
 			assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
-			assertThat(this.redis.get(RedisKeys.validFromKey(DemoTenant.FABRIKAM, DemoTenant.FIONA.id())))
+			assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.FABRIKAM, DemoTenant.FIONA.id()))
 				.isEqualTo(Long.toString(T0.plusSeconds(77).toEpochMilli()));
 		});
 	}
@@ -299,7 +299,7 @@ class WorkerIntegrationTests {
 
 	private void awaitCutoff(DemoTenant.User user, Instant cutoff) {
 		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions().untilAsserted(() -> assertThat(
-				this.redis.get(RedisKeys.cutoffKey(user.tenantId(), user.id())))
+				TestRedis.rawCutoff(this.redis, user.tenantId(), user.id()))
 			.isEqualTo(Long.toString(cutoff.toEpochMilli())));
 	}
 

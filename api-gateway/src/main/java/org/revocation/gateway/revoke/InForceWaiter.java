@@ -73,7 +73,7 @@ class InForceWaiter implements DisposableBean {
 	/** Completes with true once the cutoff is visible, or false when the bound passed first. */
 	CompletableFuture<Boolean> awaitInForce(String tenantId, String userId, Instant cutoff, String requestId) {
 		long now = System.nanoTime();
-		Waiter waiter = new Waiter(RedisKeys.validFromKey(tenantId, userId), cutoff.toEpochMilli(), now,
+		Waiter waiter = new Waiter(RedisKeys.cutoff(tenantId, userId), cutoff.toEpochMilli(), now,
 				now + this.timeout.toNanos(), requestId, new CompletableFuture<>());
 		this.arriving.add(waiter);
 		return waiter.result();
@@ -90,7 +90,7 @@ class InForceWaiter implements DisposableBean {
 		List<Response<String>> values = new ArrayList<>(this.waiting.size());
 		try (AbstractPipeline pipeline = this.redis.pipelined()) {
 			for (Waiter waiter : this.waiting) {
-				values.add(pipeline.get(waiter.key()));
+				values.add(pipeline.hget(waiter.slot().key(), waiter.slot().field()));
 			}
 			pipeline.sync();
 		}
@@ -108,7 +108,7 @@ class InForceWaiter implements DisposableBean {
 			else if (now - waiter.deadlineNanos() >= 0) {
 				this.late.increment();
 				log.warn("revocation answered late: cutoff not visible after {} request-id={} key={}", this.timeout,
-						waiter.requestId(), waiter.key());
+						waiter.requestId(), waiter.slot());
 				waiter.result().complete(false);
 			}
 			else {
@@ -134,7 +134,7 @@ class InForceWaiter implements DisposableBean {
 		this.ticker.shutdownNow();
 	}
 
-	private record Waiter(String key, long cutoffMillis, long startedNanos, long deadlineNanos, String requestId,
+	private record Waiter(RedisKeys.Slot slot, long cutoffMillis, long startedNanos, long deadlineNanos, String requestId,
 			CompletableFuture<Boolean> result) {
 	}
 }

@@ -10,8 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * What every service must agree on, under the prefix {@code revocation} (environment variables in the README).
  *
  * @param clockSkewAllowance added to a cutoff when checking (DESIGN.md section 2). The default is 1 second.
- * @param maxSessionLifetime the longest a session or refresh token may live; a cutoff's check key expires this long
- * (plus the allowance) after the cutoff. The default is 90 days.
+ * @param maxSessionLifetime the longest a session or refresh token may live; the events topic keeps events at least
+ * this long (plus the allowance) so that a rebuild sees every cutoff that can still refuse a session. The default is
+ * 90 days.
  * @param topic the revocation topic. The default is {@code revocation-events}.
  * @param directoryFile the directory JSON file; empty means the demo directory packaged with the services.
  * @param issuerBaseUrl the token issuer's base URL: tokens carry {@code iss = <base>/<tenant id>/v2.0}. The default is
@@ -35,8 +36,11 @@ public record RevocationProperties(@DefaultValue("1s") Duration clockSkewAllowan
 				: issuerBaseUrl;
 	}
 
-	/** How long after a cutoff its check key must live: the longest session lifetime plus the allowance. */
-	public Duration checkKeyLifetime() {
+	/**
+	 * How long after a cutoff it can still refuse a session: the longest session lifetime plus the allowance. The events
+	 * topic keeps events at least this long.
+	 */
+	public Duration cutoffLifetime() {
 		return this.maxSessionLifetime.plus(this.clockSkewAllowance);
 	}
 

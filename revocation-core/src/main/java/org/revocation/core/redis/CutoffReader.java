@@ -1,15 +1,16 @@
 package org.revocation.core.redis;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Reads a user's cutoff for a check, in one round trip that also reads the view-complete marker.
+ * Reads a user's cutoff for a check, in one pipelined round trip that also reads the view-complete marker.
  */
 public final class CutoffReader {
 
@@ -24,17 +25,21 @@ public final class CutoffReader {
 	 * @throws CutoffUnavailableException when Redis cannot be read or the view is incomplete
 	 */
 	public Optional<Instant> cutoff(String tenantId, String userId) {
-		List<String> values;
-		try {
-			values = this.redis.mget(RedisKeys.VIEW_COMPLETE_MARKER, RedisKeys.cutoffKey(tenantId, userId));
+		RedisKeys.Slot slot = RedisKeys.cutoff(tenantId, userId);
+		Response<Boolean> complete;
+		Response<String> cutoff;
+		try (AbstractPipeline pipeline = this.redis.pipelined()) {
+			complete = pipeline.exists(RedisKeys.VIEW_COMPLETE_MARKER);
+			cutoff = pipeline.hget(slot.key(), slot.field());
+			pipeline.sync();
 		}
 		catch (JedisException ex) {
 			throw new CutoffUnavailableException("Redis unreachable: " + ex.getMessage(), ex);
 		}
-		if (values.get(0) == null) {
+		if (!Boolean.TRUE.equals(complete.get())) {
 			throw new CutoffUnavailableException("revocation view incomplete (rebuild in progress)");
 		}
-		return parse(values.get(1));
+		return parse(cutoff.get());
 	}
 
 	/**
@@ -43,7 +48,8 @@ public final class CutoffReader {
 	 */
 	public Optional<Instant> validFrom(String tenantId, String userId) {
 		try {
-			return parse(this.redis.get(RedisKeys.validFromKey(tenantId, userId)));
+			RedisKeys.Slot slot = RedisKeys.cutoff(tenantId, userId);
+			return parse(this.redis.hget(slot.key(), slot.field()));
 		}
 		catch (JedisException ex) {
 			throw new CutoffUnavailableException("Redis unreachable: " + ex.getMessage(), ex);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -21,29 +20,17 @@ public final class CutoffScript {
 	/** The Lua source. */
 	public static final String SOURCE = load();
 
-	private final Duration checkKeyLifetime;
-
-	/**
-	 * @param checkKeyLifetime how long after a cutoff its check key lives: the longest session or refresh-token
-	 * lifetime plus the clock-skew allowance
-	 */
-	public CutoffScript(Duration checkKeyLifetime) {
-		Objects.requireNonNull(checkKeyLifetime, "checkKeyLifetime cannot be null");
-		this.checkKeyLifetime = checkKeyLifetime;
-	}
-
 	public List<String> keys(String tenantId, String userId) {
-		return List.of(RedisKeys.cutoffKey(tenantId, userId), RedisKeys.validFromKey(tenantId, userId));
+		return List.of(RedisKeys.cutoff(tenantId, userId).key());
 	}
 
-	public List<String> args(Instant cutoff, Instant now) {
-		return List.of(Long.toString(cutoff.toEpochMilli()), Long.toString(this.checkKeyLifetime.toMillis()),
-				Long.toString(now.toEpochMilli()));
+	public List<String> args(String tenantId, String userId, Instant cutoff) {
+		return List.of(RedisKeys.cutoff(tenantId, userId).field(), Long.toString(cutoff.toEpochMilli()));
 	}
 
-	/** Runs the script once (not pipelined); returns whether the durable cutoff moved forward. */
-	public boolean apply(UnifiedJedis redis, String tenantId, String userId, Instant cutoff, Instant now) {
-		Object moved = redis.eval(SOURCE, keys(tenantId, userId), args(cutoff, now));
+	/** Runs the script once (not pipelined); returns whether the user's cutoff moved forward. */
+	public boolean apply(UnifiedJedis redis, String tenantId, String userId, Instant cutoff) {
+		Object moved = redis.eval(SOURCE, keys(tenantId, userId), args(tenantId, userId, cutoff));
 		return Long.valueOf(1L).equals(moved);
 	}
 

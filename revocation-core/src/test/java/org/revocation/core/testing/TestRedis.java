@@ -80,6 +80,12 @@ public final class TestRedis implements AutoCloseable {
 		stop();
 	}
 
+	/** The raw value Redis holds for a user's cutoff (epoch ms as text), or null: what the worker wrote. */
+	public static String rawCutoff(redis.clients.jedis.UnifiedJedis redis, String tenantId, String userId) {
+		org.revocation.core.redis.RedisKeys.Slot slot = org.revocation.core.redis.RedisKeys.cutoff(tenantId, userId);
+		return redis.hget(slot.key(), slot.field());
+	}
+
 	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();

@@ -24,7 +24,6 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
-import org.revocation.core.config.RevocationProperties;
 import org.revocation.core.event.RevocationEvent;
 import org.revocation.core.redis.CutoffScript;
 import org.revocation.core.redis.RedisKeys;
@@ -51,9 +50,9 @@ public class CutoffWriter {
 
 	private final String sha = sha1(CutoffScript.SOURCE);
 
-	public CutoffWriter(RedisClient redis, RevocationProperties properties, Clock clock, MeterRegistry meters) {
+	public CutoffWriter(RedisClient redis, Clock clock, MeterRegistry meters) {
 		this.redis = redis;
-		this.script = new CutoffScript(properties.checkKeyLifetime());
+		this.script = new CutoffScript();
 		this.clock = clock;
 		this.applied = Counter.builder("revocation.events.applied")
 			.description("revocation events written to Redis (max-merged)")
@@ -110,17 +109,17 @@ public class CutoffWriter {
 	}
 
 	private Applied write(List<RevocationEvent> events) {
-		Instant now = this.clock.instant();
 		List<Response<Object>> writes = new ArrayList<>(events.size());
 		List<Response<String>> durable = new ArrayList<>(events.size());
 		Response<Boolean> marker;
 		try (AbstractPipeline pipeline = this.redis.pipelined()) {
 			for (RevocationEvent event : events) {
 				writes.add(pipeline.evalsha(this.sha, this.script.keys(event.tenantId(), event.userId()),
-						this.script.args(event.validFrom(), now)));
+						this.script.args(event.tenantId(), event.userId(), event.validFrom())));
 			}
 			for (RevocationEvent event : events) {
-				durable.add(pipeline.get(RedisKeys.validFromKey(event.tenantId(), event.userId())));
+				RedisKeys.Slot slot = RedisKeys.cutoff(event.tenantId(), event.userId());
+				durable.add(pipeline.hget(slot.key(), slot.field()));
 			}
 			marker = pipeline.exists(RedisKeys.VIEW_COMPLETE_MARKER);
 			pipeline.sync();

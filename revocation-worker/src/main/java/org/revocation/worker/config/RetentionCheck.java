@@ -71,7 +71,7 @@ class RetentionCheck implements SmartLifecycle {
 		Config config = this.admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
 		ConfigEntry retention = config.get(TopicConfig.RETENTION_MS_CONFIG);
 		long retentionMs = (retention != null) ? Long.parseLong(retention.value()) : -1;
-		Duration needed = this.properties.checkKeyLifetime();
+		Duration needed = this.properties.cutoffLifetime();
 		if (retentionMs >= 0 && retentionMs < needed.toMillis()) {
 			throw new IllegalStateException("topic " + this.properties.topic() + " keeps events for "
 					+ Duration.ofMillis(retentionMs) + ", shorter than the longest session lifetime plus the clock-skew "

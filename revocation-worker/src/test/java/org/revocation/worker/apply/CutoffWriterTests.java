@@ -1,7 +1,6 @@
 package org.revocation.worker.apply;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
-import org.revocation.core.config.RevocationProperties;
 import org.revocation.core.event.Actor;
 import org.revocation.core.event.RevocationEvent;
 import org.revocation.core.redis.RedisKeys;
@@ -30,15 +28,11 @@ class CutoffWriterTests {
 
 	private static final Instant T0 = Instant.parse("2026-11-25T10:00:00.123Z");
 
-	private static final RevocationProperties PROPERTIES = new RevocationProperties(Duration.ofSeconds(1),
-			Duration.ofDays(90), "revocation-events", "", "https://localhost:8443",
-			new RevocationProperties.Redis("127.0.0.1", redisServer.port(), Duration.ofSeconds(2)));
-
 	private final RedisClient redis = redisServer.client();
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	private final CutoffWriter writer = new CutoffWriter(this.redis, PROPERTIES,
+	private final CutoffWriter writer = new CutoffWriter(this.redis,
 			Clock.fixed(T0.plusMillis(250), ZoneOffset.UTC), this.meters);
 
 	@BeforeEach
@@ -64,7 +58,7 @@ class CutoffWriterTests {
 		assertThat(applied.latest()).extracting(RevocationEvent::userId, RevocationEvent::validFrom)
 			.containsExactly(tuple(DemoTenant.BOB.id(), T0.plusMillis(100)),
 					tuple(DemoTenant.CAROL.id(), T0));
-		assertThat(this.redis.get(RedisKeys.cutoffKey(DemoTenant.CONTOSO, DemoTenant.BOB.id())))
+		assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.CONTOSO, DemoTenant.BOB.id()))
 			.isEqualTo(Long.toString(T0.plusMillis(100).toEpochMilli()));
 		assertThat(this.meters.get("revocation.events.applied").counter().count()).isEqualTo(5);
 		// propagation delay from acceptedAt (= validFrom here) to the injected clock's "written" instant
@@ -84,7 +78,7 @@ class CutoffWriterTests {
 	void applyWhenRedisForgotTheScriptThenLoadsItAndWritesTheBatch() {
 		this.redis.scriptFlush();
 		this.writer.apply(List.of(revocation(DemoTenant.HENRY, T0)));
-		assertThat(this.redis.get(RedisKeys.validFromKey(DemoTenant.CONTOSO, DemoTenant.HENRY.id())))
+		assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.CONTOSO, DemoTenant.HENRY.id()))
 			.isEqualTo(Long.toString(T0.toEpochMilli()));
 	}
 

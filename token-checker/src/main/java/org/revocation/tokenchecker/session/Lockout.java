@@ -65,6 +65,6 @@ public class Lockout {
 	}
 
 	private static String key(String tenantId, String userId) {
-		return "rsv:lock:" + RedisKeys.cutoffKey(tenantId, userId).substring("rsv:c:".length());
+		return RedisKeys.userKey("rsv:lock", tenantId, userId);
 	}
 }

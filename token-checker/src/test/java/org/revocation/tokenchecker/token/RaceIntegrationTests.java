@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -88,7 +87,7 @@ class RaceIntegrationTests {
 		Tenant tenant = this.directory.tenant(DemoTenant.CONTOSO).orElseThrow();
 		Application cli = tenant.application(DemoTenant.CONTOSO_CLI.clientId()).orElseThrow();
 		List<DirectoryUser> users = tenant.users();
-		CutoffScript script = new CutoffScript(Duration.ofDays(90));
+		CutoffScript script = new CutoffScript();
 		TokenClient client = new TokenClient("http://127.0.0.1:" + this.port);
 		ExecutorService racers = Executors.newFixedThreadPool(2);
 		int refreshWonTheRace = 0;
@@ -108,7 +107,7 @@ class RaceIntegrationTests {
 				Future<Boolean> revoke = racers.submit(() -> {
 					start.await();
 					Instant now = Instant.now();
-					return script.apply(this.redis, tenant.id(), user.id(), now, now);
+					return script.apply(this.redis, tenant.id(), user.id(), now);
 				});
 				start.countDown();
 				TokenClient.Answer raced = refresh.get(30, TimeUnit.SECONDS);

@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -114,8 +113,7 @@ class StockClientsIntegrationTests {
 			.build()).get();
 		assertThat(refreshed.accessToken()).isNotEqualTo(signedIn.accessToken());
 
-		new CutoffScript(Duration.ofDays(90)).apply(this.redis, DemoTenant.CONTOSO, DemoTenant.BOB.id(), Instant.now(),
-				Instant.now());
+		new CutoffScript().apply(this.redis, DemoTenant.CONTOSO, DemoTenant.BOB.id(), Instant.now());
 		assertThatThrownBy(() -> app.acquireTokenSilently(SilentParameters.builder(scopes, signedIn.account())
 			.authorityUrl(AUTHORITY)
 			.forceRefresh(true)
