@@ -8,6 +8,7 @@
 #   ./run-local.sh --status   one line per part: NAME PID STATE (healthy | starting | down); exit 0 only if all healthy
 #   ./run-local.sh --stop     stop a detached system (only the processes this script started)
 set -uo pipefail
+SERVICE_JVM_OPTIONS="${SERVICE_JVM_OPTIONS:--Xms64m -Xmx256m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=160m -Xss512k -XX:+UseSerialGC}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -184,8 +185,9 @@ service_env() {
 
 start_service() { # name, http port, extra env...
   local part="$1" port="$2"; shift 2
-  launch "$part" env $(service_env) SERVER_PORT="$port" "$@" \
-    "$JAVA" -Xms64m -Xmx256m -jar "$(jar_of "$part")"
+  # heap 256 MB; bounded code cache, metaspace and stacks, one GC thread, 2 malloc arenas: RSS stays under 400 MB
+  launch "$part" env $(service_env) SERVER_PORT="$port" MALLOC_ARENA_MAX=2 "$@" \
+    "$JAVA" $SERVICE_JVM_OPTIONS -jar "$(jar_of "$part")"
 }
 
 start_part() {

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -27,11 +26,14 @@ import org.revocation.core.event.RevocationEventCodec;
 import org.revocation.core.redis.RedisKeys;
 
 /**
- * The benchmark run behind {@code benchmarks/run.sh}: JMH microbenchmarks, then the pipeline, then Keycloak, each
- * driven by the same load generator ({@link Load}, Java's HttpClient, 127.0.0.1 only, bounded in requests and time),
- * every figure repeated (three times by default), and the report written to {@code docs/benchmarks.md} with its plots.
- * System properties: {@code bench.reps} (3), {@code bench.seconds} per throughput repetition (8),
- * {@code bench.maxSessions} (100000), {@code bench.keycloakMaxSessions} (10000), {@code bench.skipKeycloak}.
+ * The benchmark run behind {@code benchmarks/run.sh}: JMH microbenchmarks and the signing ceiling, then the pipeline,
+ * then Keycloak, each driven by the same load generators (throughput: {@link Wrk}; latencies: {@link Load}, Java's
+ * HttpClient timestamping each request; 127.0.0.1 only, bounded in requests and time), every figure repeated (three
+ * times by default), and the report written to {@code docs/benchmarks.md} with its plots. System properties:
+ * {@code bench.reps} (3), {@code bench.seconds} per throughput repetition (8), {@code bench.warmUpSeconds} per
+ * throughput figure (20: the services' JIT is still compiling long after start on 2 cores), {@code bench.maxSessions}
+ * (100000), {@code bench.keycloakMaxSessions} (10000), {@code bench.skipKeycloak}, {@code bench.noWrk},
+ * {@code bench.throughputOnly}.
  */
 public final class BenchmarkRun {
 
@@ -44,6 +46,19 @@ public final class BenchmarkRun {
 	static final int KEYCLOAK_MAX_SESSIONS = Integer.getInteger("bench.keycloakMaxSessions", 10_000);
 
 	static final int CALLERS = 32;
+
+	/** Connections (callers) for revocations accepted per second, and the users they revoke in turn. */
+	static final int REVOKE_CONNECTIONS = 64;
+
+	static final int REVOKE_USERS = 256;
+
+	static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warmUpSeconds", 20));
+
+	/** Only the throughput figures (a quick look while tuning; the report then lacks the other sections). */
+	static final boolean THROUGHPUT_ONLY = Boolean.getBoolean("bench.throughputOnly");
+
+	/** Throughput with wrk when it is installed (benchmarks/run.sh installs it where it can). */
+	static final boolean WRK = !Boolean.getBoolean("bench.noWrk") && Wrk.available();
 
 	/** Revocations followed by refresh probes per second of offered load (at 1,000/s: every 10th). */
 	static final int PROBES_PER_SECOND = 100;
@@ -62,21 +77,28 @@ public final class BenchmarkRun {
 		Results results = new Results();
 		Instant started = Instant.now();
 		results.notes.put("started", started.toString());
-		jmh(results);
+		results.notes.put("wrk", Wrk.version());
+		log("throughput generator: " + (WRK ? Wrk.version() : "Java HttpClient (wrk not installed)"));
+		if (!THROUGHPUT_ONLY) {
+			jmh(results);
+		}
 		try (Ours ours = new Ours(root, work)) {
-			int users = CALLERS + 4 + REPS * sum(OURS_PROPAGATION) + 8;
+			int users = CALLERS + REVOKE_USERS + REPS * sum(OURS_PROPAGATION) + 8;
 			log("pipeline: starting with " + users + " benchmark users");
 			ours.createUsers(users);
 			measure(ours, results, OURS_PROPAGATION, new int[] { 1, 100, 10_000, MAX_SESSIONS }, false);
-			redisMemory(ours, results);
-			workerHistogram(ours, results);
+			if (!THROUGHPUT_ONLY) {
+				kafkaLatency(ours, results);
+				redisMemory(ours, results);
+				workerHistogram(ours, results);
+			}
 		}
 		if (!Boolean.getBoolean("bench.skipKeycloak")) {
 			Path java = newestJava();
 			try (Keycloak keycloak = new Keycloak(root.resolve("benchmarks/target/keycloak"), java)) {
 				log("Keycloak: starting on " + java);
 				keycloak.start(work.resolve("keycloak.log"));
-				int users = CALLERS + 4 + REPS * sum(KEYCLOAK_PROPAGATION) + 8;
+				int users = CALLERS + REVOKE_USERS + REPS * sum(KEYCLOAK_PROPAGATION) + 8;
 				keycloak.createUsers(users);
 				measure(keycloak, results, KEYCLOAK_PROPAGATION, new int[] { 1, 100, 1_000, KEYCLOAK_MAX_SESSIONS }, true);
 			}
@@ -92,33 +114,20 @@ public final class BenchmarkRun {
 		int next = 0;
 		List<Peer.Session> sessions = Load.parallel(8, CALLERS, peer::signIn);
 		next += CALLERS;
-		log(name + ": warm-up");
-		Load.closedLoop(CALLERS, Duration.ofSeconds(4), (c) -> peer.refresh(sessions.get(c).refreshToken()).status() == 200);
-		Load.closedLoop(CALLERS, Duration.ofSeconds(4), (c) -> isActive(peer.introspect(sessions.get(c).accessToken())));
-		Load.closedLoop(CALLERS, Duration.ofSeconds(4), (c) -> peer.clientCredentials().status() == 200);
-		for (int rep = 0; rep < REPS; rep++) {
-			log(name + ": throughput, repetition " + (rep + 1));
-			results.add(name, "refresh/s", Load.closedLoop(CALLERS, SECONDS,
-					(c) -> peer.refresh(sessions.get(c).refreshToken()).status() == 200));
-			results.add(name, "introspection/s", Load.closedLoop(CALLERS, SECONDS,
-					(c) -> isActive(peer.introspect(sessions.get(c).accessToken()))));
-			results.add(name, "client_credentials/s", Load.closedLoop(CALLERS, SECONDS,
-					(c) -> peer.clientCredentials().status() == 200));
+		List<String> revokeUsers = new ArrayList<>();
+		for (int i = 0; i < REVOKE_USERS; i++) {
+			revokeUsers.add(peer.userId(next + i));
 		}
-		int revokeUsers = next;
-		Random random = new Random(7);
-		Load.closedLoop(64, Duration.ofSeconds(4), (c) -> peer.revoke(peer.userId(revokeUsers + c % 4)).status() / 100 == 2);
-		for (int rep = 0; rep < REPS; rep++) {
-			log(name + ": revocations accepted/s, repetition " + (rep + 1));
-			results.add(name, "revocations/s", Load.closedLoop(64, SECONDS, (c) -> {
-				int user;
-				synchronized (random) {
-					user = revokeUsers + random.nextInt(4);
-				}
-				return peer.revoke(peer.userId(user)).status() / 100 == 2;
-			}));
+		next += REVOKE_USERS;
+		if (WRK) {
+			throughputWithWrk(peer, results, sessions, revokeUsers);
 		}
-		next += 4;
+		else {
+			throughputWithHttpClient(peer, results, sessions, revokeUsers);
+		}
+		if (THROUGHPUT_ONLY) {
+			return;
+		}
 		for (int rep = 0; rep < REPS; rep++) {
 			for (int[] offered : propagation) {
 				int rate = offered[0];
@@ -185,8 +194,87 @@ public final class BenchmarkRun {
 		peer.rssKb().forEach((process, kb) -> results.add(name, "RSS MB " + process, kb / 1024.0));
 	}
 
+	/** Throughput with wrk (PERFORMANCE.md: the generator must not be the bottleneck), 2xx answers per second. */
+	private static void throughputWithWrk(Peer peer, Results results, List<Peer.Session> sessions,
+			List<String> revokeUsers) throws Exception {
+		String name = peer.name();
+		Path work = Files.createTempDirectory("wrk-");
+		log(name + ": warm-up (wrk)");
+		Wrk.run(peer.refreshCall(sessions), CALLERS, WARM_UP, work);
+		Wrk.run(peer.introspectCall(sessions), CALLERS, WARM_UP, work);
+		Wrk.run(peer.clientCredentialsCall(), CALLERS, WARM_UP, work);
+		Wrk.run(peer.revokeCall(revokeUsers), REVOKE_CONNECTIONS, WARM_UP, work);
+		for (int rep = 0; rep < REPS; rep++) {
+			log(name + ": throughput (wrk), repetition " + (rep + 1));
+			wrk(results, name, "refresh/s", Wrk.run(peer.refreshCall(sessions), CALLERS, SECONDS, work));
+			wrk(results, name, "introspection/s", Wrk.run(peer.introspectCall(sessions), CALLERS, SECONDS, work));
+			wrk(results, name, "client_credentials/s", Wrk.run(peer.clientCredentialsCall(), CALLERS, SECONDS, work));
+			wrk(results, name, "revocations/s",
+					Wrk.run(peer.revokeCall(revokeUsers), REVOKE_CONNECTIONS, SECONDS, work));
+			peer.rssKb().forEach((process, kb) -> results.add(name, "RSS MB under load " + process, kb / 1024.0));
+		}
+	}
+
+	private static void wrk(Results results, String name, String figure, Wrk.Outcome outcome) {
+		log(String.format("%s: %s %.0f (requests %d, non-2xx %d, socket errors %d, p50 %.1f ms, p99 %.1f ms)", name,
+				figure, outcome.okPerSecond(), outcome.requests(), outcome.non2xx(), outcome.socketErrors(),
+				outcome.p50Millis(), outcome.p99Millis()));
+		results.add(name, figure, outcome.okPerSecond());
+		results.add(name, figure + " p99 ms", outcome.p99Millis());
+		results.add(name, figure + " failed answers", outcome.non2xx() + outcome.socketErrors());
+	}
+
+	/** The fall-back where wrk is missing: Java's HttpClient on the same cores (it caps the figures). */
+	private static void throughputWithHttpClient(Peer peer, Results results, List<Peer.Session> sessions,
+			List<String> revokeUsers) throws Exception {
+		String name = peer.name();
+		log(name + ": warm-up");
+		Load.closedLoop(CALLERS, WARM_UP, (c) -> peer.refresh(sessions.get(c).refreshToken()).status() == 200);
+		Load.closedLoop(CALLERS, WARM_UP, (c) -> isActive(peer.introspect(sessions.get(c).accessToken())));
+		Load.closedLoop(CALLERS, WARM_UP, (c) -> peer.clientCredentials().status() == 200);
+		for (int rep = 0; rep < REPS; rep++) {
+			log(name + ": throughput, repetition " + (rep + 1));
+			results.add(name, "refresh/s", Load.closedLoop(CALLERS, SECONDS,
+					(c) -> peer.refresh(sessions.get(c).refreshToken()).status() == 200));
+			results.add(name, "introspection/s", Load.closedLoop(CALLERS, SECONDS,
+					(c) -> isActive(peer.introspect(sessions.get(c).accessToken()))));
+			results.add(name, "client_credentials/s", Load.closedLoop(CALLERS, SECONDS,
+					(c) -> peer.clientCredentials().status() == 200));
+			results.add(name, "revocations/s", Load.closedLoop(REVOKE_CONNECTIONS, SECONDS,
+					(c) -> peer.revoke(revokeUsers.get(c % revokeUsers.size())).status() / 100 == 2));
+		}
+	}
+
 	private static boolean isActive(Web.Answer introspection) {
 		return introspection.status() == 200 && introspection.body().contains("\"active\":true");
+	}
+
+	/**
+	 * Kafka's own end-to-end latency on the same broker, in the same run: {@code org.apache.kafka.tools.EndToEndLatency}
+	 * (one 200-byte record at a time, acks=all, produce → consume), the floor under a revocation's round trip.
+	 */
+	private static void kafkaLatency(Ours ours, Results results) throws Exception {
+		String javaCommand = ProcessHandle.current().info().command().orElse("java");
+		for (int rep = 0; rep < REPS; rep++) {
+			log("Kafka EndToEndLatency, repetition " + (rep + 1));
+			Process process = new ProcessBuilder(javaCommand, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+					"org.apache.kafka.tools.EndToEndLatency", "--bootstrap-server",
+					ours.system().kafka.bootstrapServers(), "--topic", "bench-end-to-end-latency", "--num-records",
+					"3000", "--producer-acks", "all", "--record-size", "200").redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			process.waitFor(120, TimeUnit.SECONDS);
+			java.util.regex.Matcher avg = java.util.regex.Pattern.compile("Avg latency: ([\\d.]+) ms").matcher(output);
+			java.util.regex.Matcher pct = java.util.regex.Pattern
+				.compile("Percentiles: 50th = (\\d+), 99th = (\\d+), 99.9th = (\\d+)").matcher(output);
+			if (!avg.find() || !pct.find()) {
+				log("EndToEndLatency printed no figures:\n" + output);
+				continue;
+			}
+			results.add("Kafka", "EndToEndLatency avg ms", Double.parseDouble(avg.group(1)));
+			results.add("Kafka", "EndToEndLatency p50 ms", Double.parseDouble(pct.group(1)));
+			results.add("Kafka", "EndToEndLatency p99 ms", Double.parseDouble(pct.group(2)));
+			results.add("Kafka", "EndToEndLatency p99.9 ms", Double.parseDouble(pct.group(3)));
+		}
 	}
 
 	/** Redis bytes per revoked user: 100,000 revocations of distinct users through Kafka and the worker. */
@@ -198,30 +286,44 @@ public final class BenchmarkRun {
 						ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ours.system().kafka.bootstrapServers(),
 						ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(),
 						new ByteArraySerializer())) {
-			long keysBefore = redis.dbSize();
 			long memoryBefore = usedMemory(redis);
-			String sample = null;
+			List<String> revoked = new ArrayList<>(users);
 			Instant now = Instant.now();
 			for (int i = 0; i < users; i++) {
 				String user = UUID.randomUUID().toString();
-				sample = user;
+				revoked.add(user);
 				RevocationEvent event = RevocationEvent.accepted(Ours.CONTOSO, user, now.plusMillis(i),
 						Actor.application(Ours.DAEMON), "bench-" + i, "bench-" + i);
 				producer.send(new ProducerRecord<>("revocation-events", event.key(), RevocationEventCodec.encode(event)));
 			}
 			producer.flush();
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-			while (redis.dbSize() < keysBefore + 2L * users && System.nanoTime() < deadline) {
-				Thread.sleep(200);
+			while (missing(redis, revoked) > 0 && System.nanoTime() < deadline) {
+				Thread.sleep(500);
 			}
 			long memoryAfter = usedMemory(redis);
 			results.add("pipeline", "Redis bytes per revoked user (INFO used_memory)",
 					(memoryAfter - memoryBefore) / (double) users);
-			results.add("pipeline", "Redis bytes, MEMORY USAGE of one check key",
-					redis.memoryUsage(RedisKeys.cutoffKey(Ours.CONTOSO, sample)));
-			results.add("pipeline", "Redis bytes, MEMORY USAGE of one durable key",
-					redis.memoryUsage(RedisKeys.validFromKey(Ours.CONTOSO, sample)));
+			RedisKeys.Slot slot = RedisKeys.cutoff(Ours.CONTOSO, revoked.get(0));
+			long bucket = redis.memoryUsage(slot.key());
+			long entries = redis.hlen(slot.key());
+			results.add("pipeline", "Redis bytes, MEMORY USAGE of one bucket", bucket);
+			results.add("pipeline", "Redis users in that bucket", entries);
+			results.add("pipeline", "Redis bucket encoding compact (1 = yes)",
+					redis.objectEncoding(slot.key()).matches("ziplist|listpack") ? 1 : 0);
 		}
+	}
+
+	/** How many of these users' cutoffs are not in Redis yet (pipelined HGETs). */
+	private static long missing(Jedis redis, List<String> users) {
+		redis.clients.jedis.Pipeline pipeline = redis.pipelined();
+		List<redis.clients.jedis.Response<String>> values = new ArrayList<>(users.size());
+		for (String user : users) {
+			RedisKeys.Slot slot = RedisKeys.cutoff(Ours.CONTOSO, user);
+			values.add(pipeline.hget(slot.key(), slot.field()));
+		}
+		pipeline.sync();
+		return values.stream().filter((value) -> value.get() == null).count();
 	}
 
 	private static long usedMemory(Jedis redis) {
@@ -266,6 +368,18 @@ public final class BenchmarkRun {
 			.build()).run()) {
 			String benchmark = run.getParams().getBenchmark();
 			results.add("JMH", benchmark.substring(benchmark.lastIndexOf('.') + 1) + " ns/op",
+					run.getPrimaryResult().getScore());
+		}
+		int cores = Runtime.getRuntime().availableProcessors();
+		for (RunResult run : new Runner(new OptionsBuilder().include(SigningCeiling.class.getName())
+			.forks(1)
+			.threads(cores)
+			.warmupIterations(2)
+			.warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
+			.measurementIterations(3)
+			.measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(3))
+			.build()).run()) {
+			results.add("JMH", "RS256 signatures/s on " + cores + " cores (signing ceiling)",
 					run.getPrimaryResult().getScore());
 		}
 	}

@@ -170,6 +170,33 @@ final class Keycloak implements Peer {
 	}
 
 	@Override
+	public Wrk.Call refreshCall(List<Session> sessions) {
+		return Wrk.Call.form(token(), Map.of(), sessions.stream().map((s) -> Web.encode(Map.of("grant_type",
+				"refresh_token", "client_id", CLI, "refresh_token", s.refreshToken()))).toList());
+	}
+
+	@Override
+	public Wrk.Call introspectCall(List<Session> sessions) {
+		return Wrk.Call.form(token() + "/introspect", Map.of("Authorization", Web.basic(DAEMON, DAEMON_SECRET)),
+				sessions.stream().map((s) -> Web.encode(Map.of("token", s.accessToken()))).toList());
+	}
+
+	@Override
+	public Wrk.Call clientCredentialsCall() {
+		return Wrk.Call.form(token(), Map.of(), List.of(Web.encode(Map.of("grant_type", "client_credentials",
+				"client_id", DAEMON, "client_secret", DAEMON_SECRET))));
+	}
+
+	@Override
+	public Wrk.Call revokeCall(List<String> userIds) {
+		synchronized (this) {
+			this.adminToken = null; // a fresh admin token (60 s lifetime in the master realm) for this run
+		}
+		return new Wrk.Call("POST", userIds.stream().map((id) -> base() + "/admin/realms/" + REALM + "/users/" + id
+				+ "/logout").toList(), Map.of("Authorization", "Bearer " + adminToken()), List.of());
+	}
+
+	@Override
 	public Map<String, Long> rssKb() {
 		long pid = this.process.pid();
 		// kc.sh starts the JVM as a child of the shell

@@ -3,6 +3,7 @@ package org.revocation.benchmarks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -121,6 +122,31 @@ final class Ours implements Peer {
 	@Override
 	public Web.Answer revoke(String userId) {
 		return Web.json("POST", this.system.graph() + "/users/" + userId + "/revokeSignInSessions", null, this.appToken);
+	}
+
+	@Override
+	public Wrk.Call refreshCall(List<Session> sessions) {
+		return Wrk.Call.form(token(), Map.of(), sessions.stream().map((s) -> Web.encode(Map.of("grant_type",
+				"refresh_token", "client_id", CLI, "refresh_token", s.refreshToken()))).toList());
+	}
+
+	@Override
+	public Wrk.Call introspectCall(List<Session> sessions) {
+		return Wrk.Call.form(this.system.tokenChecker(0) + "/" + CONTOSO + "/oauth2/v2.0/introspect",
+				Map.of("Authorization", Web.basic(PORTAL, PORTAL_SECRET)),
+				sessions.stream().map((s) -> Web.encode(Map.of("token", s.accessToken()))).toList());
+	}
+
+	@Override
+	public Wrk.Call clientCredentialsCall() {
+		return Wrk.Call.form(token(), Map.of(), List.of(Web.encode(Map.of("grant_type", "client_credentials",
+				"client_id", DAEMON, "client_secret", DAEMON_SECRET, "scope", "https://graph.microsoft.com/.default"))));
+	}
+
+	@Override
+	public Wrk.Call revokeCall(List<String> userIds) {
+		return new Wrk.Call("POST", userIds.stream().map((id) -> this.system.graph() + "/users/" + id
+				+ "/revokeSignInSessions").toList(), Map.of("Authorization", "Bearer " + this.appToken), List.of());
 	}
 
 	@Override

@@ -29,6 +29,18 @@ interface Peer extends AutoCloseable {
 	/** Ours: revokeSignInSessions through the gateway. Keycloak: the admin "log out all sessions" of the user. */
 	Web.Answer revoke(String userId);
 
+	/** The refresh of each of these sessions, for wrk. */
+	Wrk.Call refreshCall(java.util.List<Session> sessions);
+
+	/** The introspection of each of these sessions' access tokens, for wrk. */
+	Wrk.Call introspectCall(java.util.List<Session> sessions);
+
+	/** A client_credentials grant, for wrk. */
+	Wrk.Call clientCredentialsCall();
+
+	/** The revocation of each of these users (with a fresh credential: it must last the run), for wrk. */
+	Wrk.Call revokeCall(java.util.List<String> userIds);
+
 	/** Resident set size of the system's JVMs, in kB, by process name. */
 	java.util.Map<String, Long> rssKb();
 

@@ -25,7 +25,7 @@ public final class ServiceProcess {
 	 */
 	public static final String JVM_OPTIONS_PROPERTY = "localstack.service-jvm-options";
 
-	static final String TEST_JVM_OPTIONS = "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1";
+	static final String TEST_JVM_OPTIONS = "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k";
 
 	public ServiceProcess(String name, Path jar, int port, Map<String, String> environment, Path logFile) {
 		this.port = port;

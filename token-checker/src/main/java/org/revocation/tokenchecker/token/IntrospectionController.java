@@ -67,6 +67,11 @@ class IntrospectionController {
 
 	private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
+	/** Access tokens whose signature verified, by their exact text (see {@link #remember}). */
+	private final Map<String, JWTClaimsSet> verified = new java.util.concurrent.ConcurrentHashMap<>();
+
+	static final int VERIFIED_TOKENS = 10_000;
+
 	private final Clock clock;
 
 	IntrospectionController(Directory directory, ClientAuthenticator clients, RevocationCheck revocationCheck,
@@ -116,12 +121,15 @@ class IntrospectionController {
 	}
 
 	private Map<String, Object> accessToken(Tenant tenant, String token) {
-		JWTClaimsSet claims;
-		try {
-			claims = this.processor.process(token, null);
-		}
-		catch (ParseException | BadJOSEException | JOSEException | RuntimeException ex) {
-			return INACTIVE;
+		JWTClaimsSet claims = this.verified.get(token);
+		if (claims == null) {
+			try {
+				claims = this.processor.process(token, null);
+			}
+			catch (ParseException | BadJOSEException | JOSEException | RuntimeException ex) {
+				return INACTIVE;
+			}
+			remember(token, claims);
 		}
 		Instant now = this.clock.instant();
 		Duration leeway = this.revocation.clockSkewAllowance();
@@ -187,6 +195,23 @@ class IntrospectionController {
 	}
 
 	@SuppressWarnings("unchecked")
+	/**
+	 * Remembers a token whose signature verified, so that the next introspection of the same token skips the RSA
+	 * verification and the parsing (PERFORMANCE.md). Bounded: when full, expired tokens go, then everything. Only the
+	 * signature's result is remembered: issuer, audience, expiry and the user's cutoff are checked on every call.
+	 */
+	private void remember(String token, JWTClaimsSet claims) {
+		if (this.verified.size() >= VERIFIED_TOKENS) {
+			Instant now = this.clock.instant();
+			this.verified.values().removeIf((c) -> c.getExpirationTime() == null
+					|| !c.getExpirationTime().toInstant().isAfter(now));
+			if (this.verified.size() >= VERIFIED_TOKENS) {
+				this.verified.clear();
+			}
+		}
+		this.verified.put(token, claims);
+	}
+
 	private static List<String> roles(JWTClaimsSet claims) {
 		Object roles = claims.getClaim("roles");
 		return (roles instanceof List<?> list) ? (List<String>) list : List.of();
