@@ -56,7 +56,7 @@ final class Report {
 			.append(" for revocations, over ").append(BenchmarkRun.REVOKE_USERS).append(" users), ")
 			.append(BenchmarkRun.WARM_UP.toSeconds()).append(" s warm-up per figure, ")
 			.append(BenchmarkRun.SECONDS.toSeconds()).append(" s per repetition, ").append(BenchmarkRun.REPS)
-			.append(" repetitions; latencies: a Java HttpClient that timestamps each request (open loop); ")
+			.append(" repetition(s); latencies: a Java HttpClient that timestamps each request (open loop); ")
 			.append("cells are `median (min–max, n)`\n\n");
 		md.append("Command: `benchmarks/run.sh` (from a fresh clone: builds the reactor, unpacks Keycloak from Maven "
 				+ "Central, runs everything, rewrites this file and the PNGs).\n\n");
@@ -144,7 +144,9 @@ final class Report {
 			.append(" | ").append(results.cell("JMH", figure, "%.0f")).append(" |\n"));
 
 		md.append("\n## Targets\n\nPERFORMANCE.md's targets (newer than issue 8's, set after measuring the machine's ")
-			.append("floors), and issue 8's propagation targets.\n\n| target | measured | met |\n|---|---|---|\n");
+			.append("floors), and issue 8's propagation targets. What the profiles of the missed ones showed, what was ")
+			.append("fixed and the figures before and after: [profiling.md](profiling.md).\n\n")
+			.append("| target | measured | met |\n|---|---|---|\n");
 		double kafkaP99 = results.median("Kafka", "EndToEndLatency p99 ms");
 		target(md, "revoke call p99 at 1,000/s ≤ 2× Kafka's EndToEndLatency p99 (" + String.format("%.0f", 2 * kafkaP99)
 				+ " ms)", results.median(OURS, "revoke call 1000/s p99 ms"), 2 * kafkaP99, true);
