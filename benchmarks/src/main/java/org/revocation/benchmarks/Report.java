@@ -121,8 +121,11 @@ final class Report {
 				.append(results.cell(KC, figure, "%.1f")).append(" |\n");
 		}
 		md.append("\nThe pipeline keeps no per-session state: its revocation writes one cutoff whatever the user holds ")
-			.append("(the same user is revoked three times after the sign-ins). Keycloak gets fresh sessions for each ")
-			.append("repetition.\n\n![revoke cost](benchmarks-revoke-cost.png)\n\n");
+			.append("(the same user is revoked in every repetition after the sign-ins; a repetition's figure is the median ")
+			.append("of 5 calls). Keycloak gets fresh sessions for each repetition and is timed on its one logout. Both ")
+			.append("wait ").append(BenchmarkRun.SETTLE.toSeconds()).append(" s after the sign-ins before the timed call.")
+			.append(" \"RSS at the end\" is read after the 1,000/s overload and the session phases.\n\n")
+			.append("![revoke cost](benchmarks-revoke-cost.png)\n\n");
 
 		md.append("## Memory\n\n| figure | value |\n|---|---|\n");
 		for (String figure : List.of("Redis bytes per revoked user (INFO used_memory)",
@@ -170,9 +173,10 @@ final class Report {
 		target(md, "≤ 100 bytes of Redis per revoked user", results.median(OURS,
 				"Redis bytes per revoked user (INFO used_memory)"), 100, true);
 		for (String service : List.of("api-gateway", "revocation-worker", "token-checker")) {
-			target(md, service + " RSS under load ≤ 400 MB (heap capped at 256 MB), largest sample",
-					results.values(OURS, "RSS MB under load " + service).stream().mapToDouble(Double::doubleValue)
-						.max().orElse(Double.NaN), 400, true);
+			List<Double> rss = new ArrayList<>(results.values(OURS, "RSS MB under load " + service));
+			rss.addAll(results.values(OURS, "RSS MB at the end " + service));
+			target(md, service + " RSS ≤ 400 MB (heap capped at 256 MB), largest sample (under load and at the end)",
+					rss.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), 400, true);
 		}
 		target(md, "issue 8: propagation p99 ≤ 50 ms at 1,000/s", results.median(OURS, "propagation 1000/s p99 ms"), 50,
 				true);
