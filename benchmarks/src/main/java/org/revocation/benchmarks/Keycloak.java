@@ -143,19 +143,28 @@ final class Keycloak implements Peer {
 	}
 
 	@Override
-	public Web.Answer refresh(String refreshToken) {
-		return Web.form(token(), Map.of("grant_type", "refresh_token", "client_id", CLI, "refresh_token", refreshToken),
-				null);
+	public String tokenUrl() {
+		return token();
+	}
+
+	@Override
+	public String publicClientId() {
+		return CLI;
+	}
+
+	@Override
+	public String introspectUrl() {
+		return token() + "/introspect";
+	}
+
+	@Override
+	public String introspectAuthorization() {
+		return Web.basic(DAEMON, DAEMON_SECRET);
 	}
 
 	@Override
 	public boolean isRefused(Web.Answer refresh) {
 		return refresh.status() == 400 && refresh.body().contains("invalid_grant");
-	}
-
-	@Override
-	public Web.Answer introspect(String accessToken) {
-		return Web.form(token() + "/introspect", Map.of("token", accessToken), Web.basic(DAEMON, DAEMON_SECRET));
 	}
 
 	@Override
@@ -167,18 +176,6 @@ final class Keycloak implements Peer {
 	@Override
 	public Web.Answer revoke(String userId) {
 		return Web.json("POST", base() + "/admin/realms/" + REALM + "/users/" + userId + "/logout", null, adminToken());
-	}
-
-	@Override
-	public Wrk.Call refreshCall(List<Session> sessions) {
-		return Wrk.Call.form(token(), Map.of(), sessions.stream().map((s) -> Web.encode(Map.of("grant_type",
-				"refresh_token", "client_id", CLI, "refresh_token", s.refreshToken()))).toList());
-	}
-
-	@Override
-	public Wrk.Call introspectCall(List<Session> sessions) {
-		return Wrk.Call.form(token() + "/introspect", Map.of("Authorization", Web.basic(DAEMON, DAEMON_SECRET)),
-				sessions.stream().map((s) -> Web.encode(Map.of("token", s.accessToken()))).toList());
 	}
 
 	@Override

@@ -97,20 +97,28 @@ final class Ours implements Peer {
 	}
 
 	@Override
-	public Web.Answer refresh(String refreshToken) {
-		return Web.form(token(), Map.of("grant_type", "refresh_token", "client_id", CLI, "refresh_token", refreshToken),
-				null);
+	public String tokenUrl() {
+		return token();
+	}
+
+	@Override
+	public String publicClientId() {
+		return CLI;
+	}
+
+	@Override
+	public String introspectUrl() {
+		return this.system.tokenChecker(0) + "/" + CONTOSO + "/oauth2/v2.0/introspect";
+	}
+
+	@Override
+	public String introspectAuthorization() {
+		return Web.basic(PORTAL, PORTAL_SECRET);
 	}
 
 	@Override
 	public boolean isRefused(Web.Answer refresh) {
 		return refresh.status() == 400 && refresh.body().contains("AADSTS50173");
-	}
-
-	@Override
-	public Web.Answer introspect(String accessToken) {
-		return Web.form(this.system.tokenChecker(0) + "/" + CONTOSO + "/oauth2/v2.0/introspect",
-				Map.of("token", accessToken), Web.basic(PORTAL, PORTAL_SECRET));
 	}
 
 	@Override
@@ -122,19 +130,6 @@ final class Ours implements Peer {
 	@Override
 	public Web.Answer revoke(String userId) {
 		return Web.json("POST", this.system.graph() + "/users/" + userId + "/revokeSignInSessions", null, this.appToken);
-	}
-
-	@Override
-	public Wrk.Call refreshCall(List<Session> sessions) {
-		return Wrk.Call.form(token(), Map.of(), sessions.stream().map((s) -> Web.encode(Map.of("grant_type",
-				"refresh_token", "client_id", CLI, "refresh_token", s.refreshToken()))).toList());
-	}
-
-	@Override
-	public Wrk.Call introspectCall(List<Session> sessions) {
-		return Wrk.Call.form(this.system.tokenChecker(0) + "/" + CONTOSO + "/oauth2/v2.0/introspect",
-				Map.of("Authorization", Web.basic(PORTAL, PORTAL_SECRET)),
-				sessions.stream().map((s) -> Web.encode(Map.of("token", s.accessToken()))).toList());
 	}
 
 	@Override
