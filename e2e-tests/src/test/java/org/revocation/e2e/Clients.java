@@ -16,7 +16,12 @@ final class Clients {
 	}
 
 	static Http.Answer signIn(LocalSystem system, DemoTenant.User user) {
-		Http.Answer answer = Http.postForm(system.tokenEndpoint(user.tenantId()),
+		return signIn(system.tokenEndpoint(user.tenantId()), user);
+	}
+
+	/** A password sign-in of {@code user} at the token endpoint of the user's tenant. */
+	static Http.Answer signIn(String tokenEndpoint, DemoTenant.User user) {
+		Http.Answer answer = Http.postForm(tokenEndpoint,
 				Map.of("grant_type", "password", "client_id", DemoTenant.CONTOSO_CLI.clientId(), "username", user.upn(),
 						"password", user.password(), "scope", USER_SCOPES));
 		assertThat(answer.status()).as(answer.response().body()).isEqualTo(200);
@@ -24,12 +29,21 @@ final class Clients {
 	}
 
 	static Http.Answer refresh(LocalSystem system, String refreshToken) {
-		return Http.postForm(system.tokenEndpoint(DemoTenant.CONTOSO), Map.of("grant_type", "refresh_token",
+		return refresh(system.tokenEndpoint(DemoTenant.CONTOSO), refreshToken);
+	}
+
+	static Http.Answer refresh(String tokenEndpoint, String refreshToken) {
+		return Http.postForm(tokenEndpoint, Map.of("grant_type", "refresh_token",
 				"client_id", DemoTenant.CONTOSO_CLI.clientId(), "refresh_token", refreshToken));
 	}
 
 	static String appToken(LocalSystem system) {
-		Http.Answer answer = Http.postForm(system.tokenEndpoint("contoso.test"),
+		return appToken(system.tokenEndpoint("contoso.test"));
+	}
+
+	/** A revocation-daemon token (application User.ReadWrite.All) from Contoso's token endpoint. */
+	static String appToken(String tokenEndpoint) {
+		Http.Answer answer = Http.postForm(tokenEndpoint,
 				Map.of("grant_type", "client_credentials", "client_id", DemoTenant.REVOCATION_DAEMON.clientId(),
 						"client_secret", DemoTenant.REVOCATION_DAEMON.secret(), "scope",
 						"https://graph.microsoft.com/.default"));

@@ -33,7 +33,12 @@ class ComposeFileTests {
 		assertThat(compose.get("version")).as("a Compose file format docker-compose 1.29 accepts").isEqualTo("3.8");
 		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
 		assertThat(services).containsKeys("kafka", "redis", "token-checker", "revocation-worker", "api-gateway");
-		assertThat(services.get("kafka").get("image").toString()).startsWith("apache/kafka:");
+		assertThat(services.get("kafka").get("image")).isEqualTo("${KAFKA_IMAGE:-apache/kafka:4.2.1}");
+		assertThat(services.get("redis").get("image")).isEqualTo("${REDIS_IMAGE:-redis:7}");
+		Map<String, String> offline = offlineImages();
+		assertThat(offline).as("containers/offline.env names the offline builds of every image variable")
+			.containsOnlyKeys("KAFKA_IMAGE", "REDIS_IMAGE", "JRE_IMAGE");
+		assertThat(offline.values()).containsExactlyInAnyOrderElementsOf(LocalImageSubstitutor.OFFLINE.values());
 		assertThat(services.get("redis").get("command").toString()).contains("--appendonly", "yes");
 		Map<String, List<String>> fixedPorts = Map.of("token-checker", List.of("8081:8081", "8443:8443"),
 				"revocation-worker", List.of("8082:8082"), "api-gateway", List.of("8080:8080", "8444:8444"), "kafka",
@@ -44,7 +49,8 @@ class ComposeFileTests {
 		for (String name : List.of("token-checker", "revocation-worker", "api-gateway")) {
 			Map<String, String> defaults = placeholders(name);
 			Map<String, Object> service = services.get(name);
-			assertThat(service.get("build").toString()).contains(name + "/Dockerfile");
+			assertThat(service.get("build").toString()).contains(name + "/Dockerfile", "BASE_IMAGE=${JRE_IMAGE:-");
+			assertThat(service.get("image")).isEqualTo("revocation/" + name + ":local");
 			assertThat(Files.exists(this.root.resolve(name + "/Dockerfile"))).isTrue();
 			assertThat(service).containsKey("healthcheck");
 			Map<String, Object> environment = (Map<String, Object>) service.get("environment");
@@ -76,6 +82,16 @@ class ComposeFileTests {
 		Map<String, Object> checker = (Map<String, Object>) services.get("token-checker").get("environment");
 		assertThat(gateway.get("JWKS_URI").toString())
 			.startsWith("http://token-checker:" + checker.get("SERVER_PORT") + "/");
+	}
+
+	private Map<String, String> offlineImages() throws IOException {
+		Map<String, String> found = new HashMap<>();
+		for (String line : Files.readAllLines(this.root.resolve("containers/offline.env"))) {
+			if (!line.isBlank() && !line.startsWith("#")) {
+				found.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+			}
+		}
+		return found;
 	}
 
 	/** The environment variables a service reads, with their defaults, from its application.yml. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -79,33 +80,11 @@ class RevocationEndToEndTests {
 		return Clients.appToken(system);
 	}
 
-	/**
-	 * The README's walkthrough, extracted from README.md itself (so it cannot drift) and run with bash against this
-	 * system: only the ports and the certificate's path are replaced by this system's.
-	 */
+	/** The README's walkthrough, extracted from README.md and run with bash against this system. */
 	@Test
 	void readmeWalkthroughWhenRunThenRefreshWorksRevocationAnswers200AndTheRefreshIsRefused() throws Exception {
-		org.junit.jupiter.api.Assumptions.assumeTrue(onPath("curl") && onPath("bash") && onPath("sed"),
-				"the walkthrough needs bash, curl and sed");
-		String readme = java.nio.file.Files.readString(system.root.resolve("README.md"));
-		int section = readme.indexOf("## Walkthrough");
-		int start = readme.indexOf("```bash\n", section) + "```bash\n".length();
-		String script = readme.substring(start, readme.indexOf("```", start))
-			.replace("https://localhost:8443", "https://localhost:" + system.tokenCheckerHttpsPort)
-			.replace("http://localhost:8080", "http://localhost:" + system.gatewayPort)
-			.replace(".local/tls/ca.pem", system.tls.resolve("ca.pem").toString());
-		Process bash = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
-		String output = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-		assertThat(bash.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-		System.out.println("README walkthrough output:\n" + output);
-		assertThat(output).contains("refresh: 200")
-			.contains("{\"@odata.context\":\"http://localhost:" + system.gatewayPort
-					+ "/v1.0/$metadata#Edm.Boolean\",\"value\":true}")
-			.contains("\"error\":\"invalid_grant\"", "AADSTS50173: ", "\"suberror\":\"bad_token\"");
-	}
-
-	private static boolean onPath(String command) {
-		return java.util.Arrays.stream(System.getenv("PATH").split(java.io.File.pathSeparator))
-			.anyMatch((dir) -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, command)));
+		Assumptions.assumeTrue(ReadmeWalkthrough.runnable(), "the walkthrough needs bash, curl and sed");
+		ReadmeWalkthrough.run(system.root, "http://localhost:" + system.gatewayPort,
+				"https://localhost:" + system.tokenCheckerHttpsPort, system.tls.resolve("ca.pem"));
 	}
 }
