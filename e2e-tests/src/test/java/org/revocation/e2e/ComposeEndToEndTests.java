@@ -45,6 +45,7 @@ class ComposeEndToEndTests {
 	static void up() throws Exception {
 		Assumptions.assumeTrue(onPath("docker-compose"), "docker-compose is not installed (apt-get install docker-compose)");
 		Assumptions.assumeTrue(ReadmeWalkthrough.runnable(), "the walkthrough needs bash, curl and sed");
+		ContainerizedSystem.stopIfRunning();
 		long started = System.nanoTime();
 		compose(Duration.ofMinutes(8), "up", "-d", "--build");
 		up = true;

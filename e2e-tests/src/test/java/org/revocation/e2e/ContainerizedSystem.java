@@ -90,10 +90,18 @@ final class ContainerizedSystem {
 			Startables.deepStart(system.gateway).join();
 			System.out.printf("containers: Kafka, Redis and the three services healthy in %.1f s%n",
 					(System.nanoTime() - started) / 1e9);
-			Runtime.getRuntime().addShutdownHook(new Thread(system::stop, "containers-stop"));
+			Runtime.getRuntime().addShutdownHook(new Thread(ContainerizedSystem::stopIfRunning, "containers-stop"));
 			instance = system;
 		}
 		return instance;
+	}
+
+	/** Stops the system if it runs (before another full system starts, on a 2-core machine); {@link #get()} starts it anew. */
+	static synchronized void stopIfRunning() {
+		if (instance != null) {
+			instance.stop();
+			instance = null;
+		}
 	}
 
 	String tokenEndpoint() {
