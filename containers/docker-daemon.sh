@@ -47,6 +47,9 @@ start() {
   command -v dockerd >/dev/null 2>&1 || { log "no dockerd"; return 1; }
   local t0=$SECONDS
   rm -f "$SOCK" "$PIDFILE"
+  # the firewall as it was, so that stop can put it back exactly (dockerd adds chains, NAT rules, a FORWARD policy)
+  if command -v iptables-save >/dev/null 2>&1; then iptables-save > "$STATE/iptables.before" 2>/dev/null || true; fi
+  cat /proc/sys/net/ipv4/ip_forward > "$STATE/ip_forward.before" 2>/dev/null || true
   setsid dockerd --host "unix://$SOCK" --data-root "$STATE/data" --exec-root "$STATE/exec" --pidfile "$PIDFILE" \
     >"$STATE/dockerd.log" 2>&1 </dev/null &
   echo $! > "$STATE/dockerd.launcher.pid"
@@ -73,19 +76,22 @@ stop() {
   # containerd started by dockerd as its child, if it outlived it
   local cpid; cpid="$(cat "$STATE/exec/containerd/containerd.pid" 2>/dev/null || true)"
   [ -n "$cpid" ] && [ -d "/proc/$cpid" ] && kill -TERM "$cpid" 2>/dev/null
-  # the network state dockerd leaves behind (INFRA.md section 5)
+  # the network state dockerd leaves behind (INFRA.md section 5): the firewall as it was before the start, no
+  # docker0 or bridge links, ip_forward as it was
   if command -v iptables >/dev/null 2>&1; then
-    for chain in DOCKER DOCKER-USER DOCKER-ISOLATION-STAGE-1 DOCKER-ISOLATION-STAGE-2; do
-      iptables -t filter -F "$chain" 2>/dev/null; iptables -t filter -X "$chain" 2>/dev/null
-    done
-    iptables -t nat -F DOCKER 2>/dev/null; iptables -t nat -X DOCKER 2>/dev/null
-    iptables -t filter -F FORWARD 2>/dev/null
-    iptables -t nat -F POSTROUTING 2>/dev/null; iptables -t nat -F PREROUTING 2>/dev/null; iptables -t nat -F OUTPUT 2>/dev/null
+    if [ -s "$STATE/iptables.before" ] && grep -q '^\*' "$STATE/iptables.before"; then
+      for table in filter nat; do iptables -t "$table" -F 2>/dev/null; iptables -t "$table" -X 2>/dev/null; done
+      iptables-restore < "$STATE/iptables.before" 2>/dev/null
+    else # there was no firewall at all: everything in it is dockerd's
+      for table in filter nat; do iptables -t "$table" -F 2>/dev/null; iptables -t "$table" -X 2>/dev/null; done
+      iptables -P FORWARD ACCEPT 2>/dev/null
+      if command -v nft >/dev/null 2>&1; then nft delete table ip nat 2>/dev/null; nft delete table ip filter 2>/dev/null; fi
+    fi
   fi
-  for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | grep -E '^(docker0|br-[0-9a-f]+|veth)' | cut -d@ -f1); do
+  for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^(docker0|br-[0-9a-f]+|veth)'); do
     ip link delete "$link" 2>/dev/null
   done
-  echo 0 > /proc/sys/net/ipv4/ip_forward 2>/dev/null
+  cat "$STATE/ip_forward.before" > /proc/sys/net/ipv4/ip_forward 2>/dev/null || echo 0 > /proc/sys/net/ipv4/ip_forward 2>/dev/null
   rm -f "$STARTED" "$PIDFILE" "$STATE/dockerd.launcher.pid"
   log "network state removed"
 }
