@@ -146,6 +146,7 @@ class ConsoleController {
 			return failedSignIn(request, "Graph refused the new token: " + me.status() + " " + me.errorCode() + " — "
 					+ me.errorMessage());
 		}
+		this.history.readFromNowOn();
 		request.changeSessionId(); // no session fixation across the sign-in
 		session.setAttribute(ConsoleSignIn.ATTRIBUTE, new ConsoleSignIn(tokens.accessToken(),
 				this.clock.instant().plusSeconds(tokens.expiresIn()), me.body().path("id").asString(),
@@ -246,7 +247,9 @@ class ConsoleController {
 		model.addAttribute("user", Map.of("id", user.path("id").asString(), "displayName",
 				user.path("displayName").asString(""), "userPrincipalName", user.path("userPrincipalName").asString(""),
 				"validFrom", shown(user.path("signInSessionsValidFromDateTime").asString(""))));
+		this.history.readFromNowOn(); // after a restart of the gateway, with a console session still open
 		model.addAttribute("history", history(user.path("id").asString()));
+		model.addAttribute("historyLoading", !this.history.caughtUp());
 		return "admin/user";
 	}
 

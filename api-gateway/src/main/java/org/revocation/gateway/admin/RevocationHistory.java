@@ -3,6 +3,7 @@ package org.revocation.gateway.admin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -30,7 +31,8 @@ import org.revocation.core.event.RevocationEventCodec;
  * The recent revocations of each user, for the console's user page: a background consumer of the revocation topic
  * that joins no group and commits nothing (it assigns itself every partition and reads from the beginning), keeping
  * the last {@code gateway.console.history-per-user} events per user from the audit fields the events carry, in a
- * bounded cache. It is a view: a gateway that restarts reads the topic again.
+ * bounded cache. It is a view: a gateway that restarts reads the topic again. It starts with the console's first
+ * sign-in, so a gateway whose console is never opened spends nothing on it.
  */
 @Component
 class RevocationHistory implements SmartLifecycle, DisposableBean {
@@ -50,6 +52,10 @@ class RevocationHistory implements SmartLifecycle, DisposableBean {
 	private volatile Thread thread;
 
 	private volatile boolean running;
+
+	private volatile boolean caughtUp;
+
+	private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
 
 	RevocationHistory(ConsoleProperties properties, RevocationProperties revocation,
 			@Value("${spring.kafka.bootstrap-servers:localhost:9092}") String bootstrapServers) {
@@ -85,12 +91,21 @@ class RevocationHistory implements SmartLifecycle, DisposableBean {
 		});
 	}
 
+	/** Whether the events that were on the topic when reading began have all been read. */
+	boolean caughtUp() {
+		return this.caughtUp;
+	}
+
 	@Override
 	public void start() {
-		if (!this.properties.enabled()) {
+		this.running = this.properties.enabled(); // reading begins with readFromNowOn()
+	}
+
+	/** Starts reading the topic, once. */
+	void readFromNowOn() {
+		if (!this.running || !this.started.compareAndSet(false, true)) {
 			return;
 		}
-		this.running = true;
 		Thread reader = new Thread(this::run, "console-history");
 		reader.setDaemon(true);
 		this.thread = reader;
@@ -110,7 +125,12 @@ class RevocationHistory implements SmartLifecycle, DisposableBean {
 			while (this.running && !assign(kafka)) {
 				Thread.sleep(1000); // the topic is not there yet (the first worker creates it)
 			}
+			Map<TopicPartition, Long> ends = kafka.endOffsets(kafka.assignment(), Duration.ofSeconds(10));
 			while (this.running) {
+				if (!this.caughtUp) {
+					this.caughtUp = ends.entrySet().stream()
+						.allMatch((end) -> kafka.position(end.getKey(), Duration.ofSeconds(5)) >= end.getValue());
+				}
 				for (ConsumerRecord<String, byte[]> record : kafka.poll(Duration.ofSeconds(1))) {
 					try {
 						record(RevocationEventCodec.decode(record.value()));
