@@ -85,6 +85,7 @@ class ConsoleBrowserTests {
 
 		WebElement flash = this.browser.find("#flash.success");
 		assertThat(flash.getText()).startsWith("Sessions revoked");
+		this.browser.screenshot("04-revoked");
 		assertThat(this.browser.find("#valid-from").getText()).isNotEqualTo(validFromBefore);
 
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
@@ -99,7 +100,7 @@ class ConsoleBrowserTests {
 			assertThat(this.browser.find("main").getText()).contains("Adele Vance (" + DemoTenant.ADELE.upn() + ")");
 		});
 		assertThat(this.browser.find("#history tbody tr").getText()).contains("Adele Vance");
-		this.browser.screenshot("04-user-page");
+		this.browser.screenshot("05-user-page");
 	}
 
 	@Test
@@ -114,7 +115,7 @@ class ConsoleBrowserTests {
 		assertThat(flash.getAttribute("role")).isEqualTo("alert");
 		assertThat(flash.getText()).contains("403 Authorization_RequestDenied",
 				"Insufficient privileges to complete the operation.", "Helpdesk Administrator");
-		this.browser.screenshot("05-refused");
+		this.browser.screenshot("06-refused");
 	}
 
 	@Test
@@ -140,14 +141,14 @@ class ConsoleBrowserTests {
 			}
 		}
 		assertThat(this.browser.find("#selected-count").getText()).isEqualTo("2 users selected");
-		this.browser.screenshot("06-bulk-select");
+		this.browser.screenshot("07-bulk-select");
 		this.browser.click("#revoke-selected");
 		assertThat(this.browser.find("#targets").getText()).contains("Carol Smith", "Bob Kelly");
 		this.browser.click("#confirm");
 
 		assertThat(this.browser.find("#flash.success").getText()).startsWith("Revoked the sessions of 2 users");
 		assertThat(this.browser.all("#bulk-results tbody tr.ok")).hasSize(2);
-		this.browser.screenshot("07-bulk-result");
+		this.browser.screenshot("08-bulk-result");
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
 			assertThat(Clients.refresh(system, carolRefresh).status()).isEqualTo(400);
 			assertThat(Clients.refresh(system, bobRefresh).status()).isEqualTo(400);
@@ -169,7 +170,7 @@ class ConsoleBrowserTests {
 		});
 		assertThat(this.browser.find("#lag").getText()).matches("\\d+");
 		assertThat(this.browser.all("#chart polyline, #chart line")).isNotEmpty();
-		this.browser.screenshot("08-health");
+		this.browser.screenshot("09-health");
 	}
 
 	@Test

@@ -410,7 +410,7 @@ class ConsoleController {
 			if (actor.type() == Actor.Type.USER) {
 				who = tenant.get().user(actor.id()).map((u) -> u.displayName() + " (" + u.userPrincipalName() + ")")
 					.orElse(actor.id());
-				app = "a delegated sign-in (the event names the user, not the app)";
+				app = "not in the event (a delegated call names the user)";
 			}
 			else {
 				who = "application";

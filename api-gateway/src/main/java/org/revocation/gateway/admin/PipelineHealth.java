@@ -107,12 +107,13 @@ class PipelineHealth implements DisposableBean {
 			sample = new Sample(this.clock.millis(), false, null, null, null, null, null, null, (long) lateTotal);
 		}
 		else {
+			// the first sample, or one after the worker restarted, has no interval: only the totals since its start
 			Scrape since = (this.previous != null && this.previous.count() <= scrape.count()) ? this.previous : null;
-			TreeMap<Double, Double> interval = scrape.minus(since);
-			double events = scrape.count() - ((since != null) ? since.count() : 0);
+			TreeMap<Double, Double> interval = (since != null) ? scrape.minus(since) : new TreeMap<>();
+			Long events = (since != null) ? (long) (scrape.count() - since.count()) : null;
 			sample = new Sample(this.clock.millis(), true, millis(quantile(interval, 0.5)), millis(quantile(interval, 0.99)),
 					millis(quantile(scrape.buckets(), 0.5)), millis(quantile(scrape.buckets(), 0.99)),
-					(long) scrape.lag(), (long) events, (long) lateTotal);
+					(long) scrape.lag(), events, (long) lateTotal);
 			this.previous = scrape;
 		}
 		this.samples.addLast(sample);
