@@ -225,6 +225,7 @@ The system is up. Endpoints:
   api-gateway (Graph)   http://localhost:$GATEWAY_PORT/v1.0   https://localhost:$GATEWAY_HTTPS_PORT/v1.0   (and /beta)
   token-checker         https://localhost:$TOKEN_CHECKER_HTTPS_PORT/{tenant}/oauth2/v2.0/token   http://localhost:$TOKEN_CHECKER_PORT
   revocation-worker     http://localhost:$WORKER_PORT/actuator/health
+  admin console         http://localhost:$GATEWAY_PORT/admin   sign in as adele@contoso.test / adele-Passw0rd! (Global Administrator)
   Kafka localhost:$KAFKA_PORT   Redis localhost:$REDIS_PORT   logs: .local/logs/   CA for curl: .local/tls/ca.pem
 
 Try it (README.md, "Walkthrough"):

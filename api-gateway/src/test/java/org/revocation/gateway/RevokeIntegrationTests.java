@@ -1,9 +1,11 @@
 package org.revocation.gateway;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -159,6 +161,22 @@ class RevokeIntegrationTests {
 		HttpResponse<String> second = get("/v1.0/users?$top=3&$select=id&$skiptoken=3", reader);
 		assertThat(second.body()).doesNotContain("nextLink").contains(DemoTenant.CAROL.id());
 		assertGraphError(get("/v1.0/me", reader), 400, "BadRequest");
+	}
+
+	@Test
+	void listUsersWhenFilterStartswithThenOnlyMatchesAndNextLinkKeepsTheFilter() throws Exception {
+		String reader = TestTokens.sign(TestTokens.app(DemoTenant.READER_DAEMON, "User.Read.All"));
+		String filter = "startswith(displayName,'b') or startswith(userPrincipalName,'c')";
+		HttpResponse<String> first = get("/v1.0/users?$select=id&$top=1&$filter="
+				+ URLEncoder.encode(filter, StandardCharsets.UTF_8), reader);
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertThat(first.body()).contains(DemoTenant.BOB.id()).doesNotContain(DemoTenant.ADELE.id())
+			.contains("&$filter=startswith(displayName,'b')%20or%20startswith(userPrincipalName,'c')&$skiptoken=1");
+		HttpResponse<String> second = get("/v1.0/users?$select=id&$top=1&$skiptoken=1&$filter="
+				+ URLEncoder.encode(filter, StandardCharsets.UTF_8), reader);
+		assertThat(second.body()).contains(DemoTenant.CAROL.id()).doesNotContain("nextLink");
+		assertGraphError(get("/v1.0/users?$filter=" + URLEncoder.encode("jobTitle eq 'x'", StandardCharsets.UTF_8),
+				reader), 400, "BadRequest");
 	}
 
 	@Test

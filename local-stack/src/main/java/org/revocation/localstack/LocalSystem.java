@@ -109,7 +109,8 @@ public final class LocalSystem implements AutoCloseable {
 		this.worker = this.workers.get(0);
 		this.gateway = service("api-gateway", this.gatewayPort, Map.of("HTTPS_PORT", Integer.toString(Ports.free()),
 				"JWKS_URI", "http://127.0.0.1:" + this.tokenCheckerPort + "/common/discovery/v2.0/keys",
-				"IN_FORCE_TIMEOUT", IN_FORCE_TIMEOUT.toMillis() + "ms"), 0);
+				"IN_FORCE_TIMEOUT", IN_FORCE_TIMEOUT.toMillis() + "ms",
+				"CONSOLE_WORKER_METRICS_URI", "http://127.0.0.1:" + this.worker.port() + "/actuator/prometheus"), 0);
 		for (ServiceProcess service : this.services) {
 			service.awaitHealthy(START);
 		}

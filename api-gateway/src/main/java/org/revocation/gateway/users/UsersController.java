@@ -1,5 +1,6 @@
 package org.revocation.gateway.users;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 import org.revocation.core.directory.DirectoryUser;
 import org.revocation.core.directory.Tenant;
@@ -26,7 +28,8 @@ import org.revocation.gateway.graph.GraphResponses;
 
 /**
  * {@code GET /me}, {@code GET /users/{id | userPrincipalName}} and {@code GET /users} (paged with {@code $top} and
- * {@code @odata.nextLink}), with {@code $select}. {@code signInSessionsValidFromDateTime} is the user's latest cutoff
+ * {@code @odata.nextLink}, and {@code $filter} with {@code startswith}, see {@link UserFilter}), with {@code $select}.
+ * {@code signInSessionsValidFromDateTime} is the user's latest cutoff
  * (the worker's durable record), or the creation time when never revoked.
  */
 @RestController
@@ -90,14 +93,15 @@ class UsersController {
 		Caller caller = this.callers.authenticate(authorization);
 		Tenant tenant = this.callers.tenantOf(caller);
 		requireReadOthers(caller);
-		checkOptions(query, Set.of("$select", "$top", "$skiptoken"));
+		checkOptions(query, Set.of("$select", "$top", "$skiptoken", "$filter"));
 		List<String> select = UserRepresentation.parseSelect(query.get("$select"), version);
 		int top = number(query.get("$top"), DEFAULT_PAGE, "$top");
 		if (top < 1 || top > MAX_PAGE) {
 			throw GraphException.badRequest("Invalid page size specified: '" + top + "'. Must be between 1 and 999 inclusive.");
 		}
 		int skip = number(query.get("$skiptoken"), 0, "$skiptoken");
-		List<DirectoryUser> all = tenant.users();
+		String filter = query.get("$filter");
+		List<DirectoryUser> all = tenant.users().stream().filter(UserFilter.parse(filter)).toList();
 		List<Map<String, Object>> page = all.stream().skip(skip).limit(top)
 			.map((u) -> UserRepresentation.render(u, select, () -> validFrom(tenant, u)))
 			.toList();
@@ -107,6 +111,8 @@ class UsersController {
 			String selected = query.get("$select");
 			body.put("@odata.nextLink", base(request) + "/" + version + "/users?$top=" + top
 					+ ((selected != null && !selected.isBlank()) ? "&$select=" + String.join(",", select) : "")
+					+ ((filter != null && !filter.isBlank())
+							? "&$filter=" + UriUtils.encodeQueryParam(filter, StandardCharsets.UTF_8) : "")
 					+ "&$skiptoken=" + (skip + top));
 		}
 		body.put("value", page);
