@@ -25,6 +25,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import org.revocation.ssf.config.SsfProperties;
@@ -48,6 +49,7 @@ public class SetSigner {
 
 	private final Map<String, Object> publicJwks;
 
+	@Autowired
 	public SetSigner(SsfProperties properties) {
 		this(load(properties.signingKeysFile()));
 	}

@@ -13,7 +13,7 @@ import java.util.Set;
  * @param tenantId the tenant whose app created it
  * @param audience the SETs' {@code aud}: the client id of the application that created the stream (set by the
  * transmitter, never by the receiver)
- * @param createdAt events accepted before this are not sent to it
+ * @param createdAt events accepted before this (epoch ms, as events carry it) are not sent to it
  * @param status enabled, paused (SETs are held) or disabled (SETs are dropped)
  * @param statusReason the reason given with the last status change, or null
  * @param method push (RFC 8935) or poll (RFC 8936)

@@ -2,6 +2,7 @@ package org.revocation.ssf.stream;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -88,7 +89,7 @@ class StreamController {
 		AppCaller caller = this.verifier.authorize(authorization, tenant);
 		JsonNode json = parse(body, false);
 		Stream stream = receiverFields(json, new Stream(UUID.randomUUID().toString(), caller.tenantId(),
-				caller.clientId(), this.clock.instant(), Stream.Status.ENABLED, null, Stream.Method.POLL, null, null,
+				caller.clientId(), this.clock.instant().truncatedTo(ChronoUnit.MILLIS), Stream.Status.ENABLED, null, Stream.Method.POLL, null, null,
 				List.of(), null, Stream.ISS_SUB, Set.of()), true);
 		this.store.save(stream);
 		log.info("SSF stream created tenant={} stream={} client={} method={} url={}", stream.tenantId(),
