@@ -56,9 +56,17 @@ public record SsfProperties(@DefaultValue("http://localhost:8083") String issuer
 	 * @param initialBackOff the wait after a first failed push; it doubles on every failure. The default is 1 s.
 	 * @param maxBackOff the longest wait between two pushes of one SET. The default is 5 minutes.
 	 * @param requestTimeout connect and response timeout of one push. The default is 5 s.
+	 * @param concurrency pushes in flight at once per stream, each for other subjects (a subject's SETs always go
+	 * one after the other, in order). The default is 8.
 	 */
 	public record Push(@DefaultValue("1s") Duration initialBackOff, @DefaultValue("5m") Duration maxBackOff,
-			@DefaultValue("5s") Duration requestTimeout) {
+			@DefaultValue("5s") Duration requestTimeout, @DefaultValue("8") int concurrency) {
+
+		public Push {
+			if (concurrency < 1) {
+				throw new IllegalArgumentException("ssf.push.concurrency must be >= 1");
+			}
+		}
 	}
 
 	/**

@@ -100,7 +100,7 @@ public class Deliveries implements StreamStore.StreamListener {
 		OffsetTracker.Ticket ticket = tickets.apply(targets.size());
 		for (Outbox outbox : targets) {
 			Stream stream = outbox.stream();
-			outbox.offer(new PendingSet(SecurityEvents.jti(stream.streamId(), event.eventId()),
+			outbox.offer(new PendingSet(SecurityEvents.jti(stream.streamId(), event.eventId()), event.userId(),
 					() -> this.events.sessionRevoked(outbox.stream(), event), ticket, this.clock.instant(),
 					event.acceptedAt().toEpochMilli()));
 		}
@@ -119,7 +119,7 @@ public class Deliveries implements StreamStore.StreamListener {
 		if (outbox != null) {
 			String jti = UUID.randomUUID().toString();
 			String token = this.events.verification(stream, state, jti);
-			outbox.offer(new PendingSet(jti, () -> token, OffsetTracker.Ticket.NONE,
+			outbox.offer(new PendingSet(jti, stream.streamId(), () -> token, OffsetTracker.Ticket.NONE,
 					this.clock.instant(), -1));
 		}
 	}

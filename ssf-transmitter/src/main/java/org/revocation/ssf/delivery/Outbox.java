@@ -43,7 +43,7 @@ abstract class Outbox {
 				set.done();
 				return;
 			}
-			this.queue.addLast(set);
+			add(set);
 			this.changed.signalAll();
 		}
 		finally {
@@ -87,7 +87,7 @@ abstract class Outbox {
 			this.closed = true;
 			this.generation++;
 			List<PendingSet> waiting = new ArrayList<>(pendingInOrder());
-			this.queue.clear();
+			clear();
 			this.changed.signalAll();
 			return waiting;
 		}
@@ -113,6 +113,16 @@ abstract class Outbox {
 
 	protected void dropAll() {
 		pendingInOrder().forEach(PendingSet::done);
+		clear();
+	}
+
+	/** Queues a SET (under the lock). */
+	protected void add(PendingSet set) {
+		this.queue.addLast(set);
+	}
+
+	/** Forgets everything waiting (under the lock). */
+	protected void clear() {
 		this.queue.clear();
 	}
 

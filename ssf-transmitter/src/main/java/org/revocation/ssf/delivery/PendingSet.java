@@ -12,6 +12,8 @@ final class PendingSet {
 
 	private final String jti;
 
+	private final String subject;
+
 	private final Supplier<String> builder;
 
 	private final OffsetTracker.Ticket ticket;
@@ -30,9 +32,10 @@ final class PendingSet {
 
 	Instant handedOutAt;
 
-	PendingSet(String jti, Supplier<String> builder, OffsetTracker.Ticket ticket, Instant queuedAt,
+	PendingSet(String jti, String subject, Supplier<String> builder, OffsetTracker.Ticket ticket, Instant queuedAt,
 			long acceptedAtMillis) {
 		this.jti = jti;
+		this.subject = subject;
 		this.builder = builder;
 		this.ticket = ticket;
 		this.queuedAt = queuedAt;
@@ -41,6 +44,11 @@ final class PendingSet {
 
 	String jti() {
 		return this.jti;
+	}
+
+	/** What must stay in order: the user (or the stream, for a verification event). */
+	String subject() {
+		return this.subject;
 	}
 
 	synchronized String token() {

@@ -26,7 +26,9 @@ class Pusher {
 
 	Pusher(SsfProperties properties) {
 		this.properties = properties;
+		// HTTP/1.1: no h2c upgrade dance on plain-http receivers; several pushes per stream run on their own connections
 		this.client = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(properties.push().requestTimeout())
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.build();

@@ -114,6 +114,9 @@ class RevocationConsumer implements SmartLifecycle, Runnable {
 			while (this.running) {
 				backPressure(c);
 				ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(200));
+				if (!records.isEmpty() && log.isDebugEnabled()) {
+					log.debug("read {} revocation events", records.count());
+				}
 				for (ConsumerRecord<String, byte[]> record : records) {
 					TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 					RevocationEvent event;
