@@ -508,12 +508,28 @@ class SsfTransmitterIntegrationTests {
 			.statusCode()).isEqualTo(400);
 	}
 
-	/** Benchmark-style: prints the figures, asserts only a generous bound (the machine is shared). */
+	/**
+	 * Benchmark-style: 1,000 revocations at 100/s (10 s) after a warm-up of 300, each of another user; prints the
+	 * figures and asserts only a generous bound (the machine is shared).
+	 */
 	@Test
 	void pushWhen100RevocationsPerSecondThenSetsDeliveredWithinMilliseconds() throws Exception {
 		TestReceiver.Endpoint endpoint = receiver.endpoint("latency");
 		createPushStream(DemoTenant.CONTOSO, RECEIVER_APP, "latency", null);
-		int count = 1000;
+		runAt100PerSecond(endpoint, "warm-", 300);
+		List<Long> micros = runAt100PerSecond(endpoint, "lat-", 1000);
+
+		Collections.sort(micros);
+		long p50 = micros.get(micros.size() / 2);
+		long p99 = micros.get((int) Math.ceil(micros.size() * 0.99) - 1);
+		System.out.printf("SSF SET delivery (event produced -> receiver got the SET), %d revocations at 100/s: "
+				+ "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", micros.size(), p50 / 1000.0, p99 / 1000.0,
+				micros.get(micros.size() - 1) / 1000.0);
+		// generous: the build machine is shared (load averages of 30-100 on 2 cores were seen); the figure is printed
+		assertThat(p99).isLessThan(60_000_000L);
+	}
+
+	private List<Long> runAt100PerSecond(TestReceiver.Endpoint endpoint, String prefix, int count) throws Exception {
 		Map<String, Long> sentAt = new ConcurrentHashMap<>();
 		AtomicInteger next = new AtomicInteger();
 		ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
@@ -523,12 +539,12 @@ class SsfTransmitterIntegrationTests {
 				if (i >= count) {
 					return;
 				}
-				sentAt.put("lat-" + i, System.nanoTime());
+				sentAt.put(prefix + i, System.nanoTime());
 				// a revocation per user, as at 100 revocations/s of a real directory (iss_sub needs no directory entry)
 				producer().send(record(event(DemoTenant.CONTOSO, UUID.randomUUID().toString(),
-						Actor.user(DemoTenant.ADELE.id()), "lat-" + i)));
+						Actor.user(DemoTenant.ADELE.id()), prefix + i)));
 			}, 0, 10, TimeUnit.MILLISECONDS);
-			await().atMost(Duration.ofSeconds(180)).until(() -> endpoint.accepted.size() >= count);
+			await().atMost(Duration.ofSeconds(180)).until(() -> delivered(endpoint, prefix) >= count);
 			load.cancel(false);
 		}
 		finally {
@@ -537,17 +553,17 @@ class SsfTransmitterIntegrationTests {
 		List<Long> micros = new ArrayList<>();
 		for (TestReceiver.Push push : endpoint.accepted) {
 			String txn = verifiedTxn(push);
-			micros.add((push.receivedNanos() - sentAt.get(txn)) / 1000);
+			if (txn.startsWith(prefix)) {
+				micros.add((push.receivedNanos() - sentAt.get(txn)) / 1000);
+			}
 		}
-		Collections.sort(micros);
-		long p50 = micros.get(micros.size() / 2);
-		long p99 = micros.get((int) Math.ceil(micros.size() * 0.99) - 1);
-		System.out.printf("SSF SET delivery (event produced -> receiver got the SET), %d revocations at 100/s: "
-				+ "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", micros.size(), p50 / 1000.0, p99 / 1000.0,
-				micros.get(micros.size() - 1) / 1000.0);
-		assertThat(endpoint.accepted).hasSize(count);
-		// generous: the build machine is shared (load averages of 30-60 on 2 cores were seen); the figure is printed
-		assertThat(p99).isLessThan(60_000_000L);
+		assertThat(micros).hasSize(count);
+		return micros;
+	}
+
+	/** Counted without verifying (the test verifies each SET afterwards), so counting does not slow delivery. */
+	private static long delivered(TestReceiver.Endpoint endpoint, String prefix) {
+		return endpoint.accepted.stream().filter((push) -> push.txn().startsWith(prefix)).count();
 	}
 
 	// --- helpers

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,7 @@ import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.sun.net.httpserver.HttpServer;
 
@@ -105,6 +107,17 @@ final class TestReceiver implements AutoCloseable {
 	}
 
 	record Push(String token, String authorization, String contentType, long receivedNanos) {
+
+		/** The unverified {@code txn} claim, for bookkeeping only ({@link #verify} checks the SET). */
+		String txn() {
+			try {
+				Object txn = SignedJWT.parse(this.token).getJWTClaimsSet().getClaim("txn");
+				return (txn != null) ? txn.toString() : "";
+			}
+			catch (ParseException ex) {
+				return "";
+			}
+		}
 	}
 
 	static final class Endpoint {
