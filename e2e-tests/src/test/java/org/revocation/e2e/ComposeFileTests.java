@@ -32,7 +32,8 @@ class ComposeFileTests {
 		Map<String, Object> compose = new Yaml().load(Files.readString(this.root.resolve("docker-compose.yml")));
 		assertThat(compose.get("version")).as("a Compose file format docker-compose 1.29 accepts").isEqualTo("3.8");
 		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
-		assertThat(services).containsKeys("kafka", "redis", "token-checker", "revocation-worker", "api-gateway");
+		assertThat(services).containsKeys("kafka", "redis", "token-checker", "revocation-worker", "api-gateway",
+				"ssf-transmitter");
 		assertThat(services.get("kafka").get("image")).isEqualTo("${KAFKA_IMAGE:-apache/kafka:4.2.1}");
 		assertThat(services.get("redis").get("image")).isEqualTo("${REDIS_IMAGE:-redis:7}");
 		Map<String, String> offline = offlineImages();
@@ -41,12 +42,13 @@ class ComposeFileTests {
 		assertThat(offline.values()).containsExactlyInAnyOrderElementsOf(LocalImageSubstitutor.OFFLINE.values());
 		assertThat(services.get("redis").get("command").toString()).contains("--appendonly", "yes");
 		Map<String, List<String>> fixedPorts = Map.of("token-checker", List.of("8081:8081", "8443:8443"),
-				"revocation-worker", List.of("8082:8082"), "api-gateway", List.of("8080:8080", "8444:8444"), "kafka",
+				"revocation-worker", List.of("8082:8082"), "api-gateway", List.of("8080:8080", "8444:8444"),
+				"ssf-transmitter", List.of("8083:8083"), "kafka",
 				List.of("9092:9092"), "redis", List.of("6380:6379"));
 		fixedPorts.forEach((name, ports) -> assertThat((List<String>) services.get(name).get("ports")).as(name)
 			.containsExactlyInAnyOrderElementsOf(ports));
 
-		for (String name : List.of("token-checker", "revocation-worker", "api-gateway")) {
+		for (String name : List.of("token-checker", "revocation-worker", "api-gateway", "ssf-transmitter")) {
 			Map<String, String> defaults = placeholders(name);
 			Map<String, Object> service = services.get(name);
 			assertThat(service.get("build").toString()).contains(name + "/Dockerfile", "BASE_IMAGE=${JRE_IMAGE:-");
