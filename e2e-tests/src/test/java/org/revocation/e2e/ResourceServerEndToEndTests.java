@@ -160,7 +160,7 @@ class ResourceServerEndToEndTests {
 				"spring.security.oauth2.resourceserver.jwt.issuer-uri",
 				"https://localhost:" + system.tokenCheckerHttpsPort + "/" + DemoTenant.CONTOSO + "/v2.0",
 				"revocation.resource-server.bootstrap-servers", bootstrapServers,
-				"revocation.resource-server.max-lag", "3s"))
+				"revocation.resource-server.max-lag", "10s"))
 			.run();
 	}
 

@@ -64,6 +64,8 @@ public class RevocationResourceServerAutoConfiguration {
 		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "revocation-view-" + environment.getProperty("spring.application.name", "resource-server"));
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+		// a broker answers one request per connection at a time: a short long-poll keeps the end-offset checks prompt
+		config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
 		config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
 		config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
 		return new LocalCutoffView(() -> new KafkaConsumer<>(config), properties.effectiveValidFromTopic(),

@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = SampleResourceServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "revocation.resource-server.bootstrap-servers=${spring.embedded.kafka.brokers}",
-				"revocation.resource-server.max-lag=3s" })
+				"revocation.resource-server.max-lag=10s" })
 @EmbeddedKafka(partitions = 3, topics = { "revocation-events", "revocation-events-valid-from" })
 class LocalViewResourceServerTests {
 

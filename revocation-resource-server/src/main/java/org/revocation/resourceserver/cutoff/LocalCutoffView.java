@@ -50,7 +50,7 @@ public final class LocalCutoffView implements CutoffSource, AutoCloseable {
 
 	private static final Duration POLL = Duration.ofMillis(100);
 
-	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final Duration RETRY = Duration.ofSeconds(1);
 
@@ -214,11 +214,15 @@ public final class LocalCutoffView implements CutoffSource, AutoCloseable {
 					targetAt = now;
 				}
 				catch (TimeoutException ex) {
+					if (this.reason == null) {
+						log.warn("revocation view cannot reach Kafka (requests fail closed once {} ms behind): {}",
+								this.maxLagMillis, ex.getMessage());
+					}
 					this.reason = "Kafka unreachable: " + ex.getMessage();
 				}
 			}
 			if (target != null && reached(consumer, target)) {
-				if (this.caughtUpAt == NEVER) {
+				if (this.caughtUpAt == NEVER || this.reason != null) {
 					log.info("revocation view caught up: {} cutoffs from {} records", this.cutoffs.size(), records());
 				}
 				this.caughtUpAt = targetAt;
