@@ -1,8 +1,6 @@
 package org.revocation.gateway.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
@@ -10,6 +8,7 @@ import org.springframework.stereotype.Component;
 
 import org.revocation.core.redis.CutoffReader;
 import org.revocation.core.rule.RevocationRule;
+import org.revocation.core.web.ClaimsChallenge;
 import org.revocation.gateway.graph.GraphException;
 
 /**
@@ -37,14 +36,8 @@ public class SessionCheck {
 			return;
 		}
 		if (this.rule.isRevoked(caller.sessionSignedInAt(), this.cutoffs.cutoff(caller.tenantId(), caller.objectId()))) {
-			String claims = "{\"access_token\":{\"nbf\":{\"essential\":true, \"value\":\""
-					+ this.clock.instant().getEpochSecond() + "\"}}}";
-			String challenge = GraphException.WWW_AUTHENTICATE + ", error=\"insufficient_claims\", claims=\""
-					+ Base64.getEncoder().encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "\"";
-			throw new GraphException(HttpStatus.UNAUTHORIZED, "InvalidAuthenticationToken",
-					"Continuous access evaluation resulted in claims challenge with result: InteractionRequired and "
-							+ "code: TokenIssuedBeforeRevocationTimestamp",
-					Map.of("WWW-Authenticate", challenge));
+			throw new GraphException(HttpStatus.UNAUTHORIZED, "InvalidAuthenticationToken", ClaimsChallenge.REVOKED_MESSAGE,
+					Map.of("WWW-Authenticate", ClaimsChallenge.header(this.clock.instant())));
 		}
 	}
 }

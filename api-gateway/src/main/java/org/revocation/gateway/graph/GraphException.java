@@ -4,6 +4,8 @@ import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 
+import org.revocation.core.web.ClaimsChallenge;
+
 /**
  * A Graph error: status, {@code error.code} and {@code error.message} (graph-contract.md section 2), plus any headers
  * it needs ({@code WWW-Authenticate}, {@code Retry-After}). Written only by {@link GraphErrorHandler}.
@@ -40,7 +42,7 @@ public class GraphException extends RuntimeException {
 	}
 
 	/** The header Graph sends with every 401 (graph-contract.md section 2.2). */
-	public static final String WWW_AUTHENTICATE = "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"";
+	public static final String WWW_AUTHENTICATE = ClaimsChallenge.BEARER;
 
 	public static GraphException invalidToken(String message) {
 		return new GraphException(HttpStatus.UNAUTHORIZED, "InvalidAuthenticationToken", message,
