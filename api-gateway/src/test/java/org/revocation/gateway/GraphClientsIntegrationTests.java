@@ -61,7 +61,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
 				"revocation.issuer-base-url=" + TestTokens.ISSUER_BASE })
-@EmbeddedKafka(partitions = 1, topics = "revocation-events")
+@EmbeddedKafka(partitions = 1, topics = { "revocation-events", "revocation-events-applied" })
 class GraphClientsIntegrationTests {
 
 	private static final Logger log = LoggerFactory.getLogger(GraphClientsIntegrationTests.class);
