@@ -160,8 +160,10 @@ class BatchIntegrationTests {
 				  {"id":"a","method":"POST","url":"/users/%s/revokeSignInSessions"},
 				  {"id":"b","method":"GET","url":"/users/%s"},
 				  {"id":"c","method":"POST","url":"/users/nobody@contoso.test/revokeSignInSessions"},
-				  {"id":"d","method":"POST","url":"/me/revokeSignInSessions"}
-				]}""".formatted(DemoTenant.BOB.id(), DemoTenant.BOB.id()));
+				  {"id":"d","method":"POST","url":"/me/revokeSignInSessions"},
+				  {"id":"e","method":"POST","url":"/$batch","headers":{"Content-Type":"application/json"},"body":{"requests":[]}},
+				  {"id":"f","method":"DELETE","url":"/users/%s"}
+				]}""".formatted(DemoTenant.BOB.id(), DemoTenant.BOB.id(), DemoTenant.BOB.id()));
 		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 		JsonNode responses = JSON.readTree(answer.body()).get("responses");
 		assertThat(status(responses, "a")).isEqualTo(403);
@@ -170,6 +172,9 @@ class BatchIntegrationTests {
 		assertThat(status(responses, "b")).isEqualTo(200);
 		assertThat(status(responses, "c")).isEqualTo(404);
 		assertThat(status(responses, "d")).isEqualTo(400); // /me needs a delegated token
+		assertThat(status(responses, "e")).isEqualTo(400); // no batch within a batch
+		assertThat(status(responses, "f")).isEqualTo(405); // no such operation: Graph's error, not a 500
+		assertThat(find(responses, "f").get("body").get("error").get("code").asString()).isNotBlank();
 		assertNotRevokedSince(DemoTenant.BOB, started);
 	}
 

@@ -295,6 +295,9 @@ class BatchController {
 				String path = (question >= 0) ? url.substring(0, question) : url;
 				String query = (question >= 0) ? url.substring(question + 1) : null;
 				String[] segments = path.substring(1).split("/", -1);
+				if (UriUtils.decode(segments[0], StandardCharsets.UTF_8).equals("$batch")) {
+					throw GraphException.badRequest("A batch request cannot contain another batch request.");
+				}
 				if ("POST".equals(step.method()) && isRevocation(segments)) {
 					Revocations.Call call = new Revocations.Call(this.authorization, header(step, "Content-Type"), body,
 							GraphRequestFilter.requestId(this.request), clientRequestId(step), this.baseUrl);

@@ -47,7 +47,17 @@ class InternalDispatcher {
 						"Resource not found for the segment '" + path.substring(path.lastIndexOf('/') + 1) + "'.");
 			}
 			handler = chain.getHandler();
+			// the interceptors a request would pass alone (none today; the chain stays whatever is added later)
+			java.util.List<org.springframework.web.servlet.HandlerInterceptor> interceptors = chain.getInterceptorList();
+			for (org.springframework.web.servlet.HandlerInterceptor interceptor : interceptors) {
+				if (!interceptor.preHandle(request, response, handler)) {
+					return response;
+				}
+			}
 			this.adapter.handle(request, response, handler);
+			for (int i = interceptors.size() - 1; i >= 0; i--) {
+				interceptors.get(i).postHandle(request, response, handler, null);
+			}
 		}
 		catch (Exception ex) {
 			response.reset();
