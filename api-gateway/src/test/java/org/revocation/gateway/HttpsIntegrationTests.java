@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "gateway.in-force-timeout=200ms",
 				"revocation.issuer-base-url=" + TestTokens.ISSUER_BASE })
-@EmbeddedKafka(partitions = 1, topics = "revocation-events")
+@EmbeddedKafka(partitions = 1, topics = { "revocation-events", "revocation-events-applied" })
 class HttpsIntegrationTests {
 
 	private static final TestRedis redisServer = TestRedis.start();

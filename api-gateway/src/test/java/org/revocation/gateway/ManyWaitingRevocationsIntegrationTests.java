@@ -35,8 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"server.tomcat.accept-count=10000",
 				// this test is about waiting for the worker, not about Kafka's speed on a saturated 2-core machine
 				"gateway.kafka-send-timeout=90s", "spring.kafka.producer.properties.delivery.timeout.ms=85000",
-				"spring.kafka.producer.properties.request.timeout.ms=30000", "spring.kafka.producer.properties.linger.ms=5" })
-@EmbeddedKafka(partitions = 1, topics = "revocation-events")
+				"spring.kafka.producer.properties.request.timeout.ms=30000", "spring.kafka.producer.properties.linger.ms=5",
+				// and the servlet container must not time the asynchronous request out first (its default is 30 s)
+				"spring.mvc.async.request-timeout=150s" })
+@EmbeddedKafka(partitions = 1, topics = { "revocation-events", "revocation-events-applied" })
 class ManyWaitingRevocationsIntegrationTests {
 
 	private static final int REVOCATIONS = 5_000;

@@ -54,6 +54,16 @@ public final class BenchmarkRun {
 
 	static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warmUpSeconds", 20));
 
+	/** wrk warms each figure in windows of this length until two consecutive ones agree (issue 17). */
+	static final Duration WARM_WINDOW = Duration.ofSeconds(Integer.getInteger("bench.warmWindowSeconds", 5));
+
+	static final int WARM_MAX_WINDOWS = Integer.getInteger("bench.warmMaxWindows", 12);
+
+	static final double WARM_AGREEMENT = 0.05;
+
+	/** Revocations per {@code $batch} request (Graph's limit). */
+	static final int BATCH_SIZE = 20;
+
 	/** Only the throughput figures (a quick look while tuning; the report then lacks the other sections). */
 	static final boolean THROUGHPUT_ONLY = Boolean.getBoolean("bench.throughputOnly");
 
@@ -212,20 +222,81 @@ public final class BenchmarkRun {
 			List<String> revokeUsers) throws Exception {
 		String name = peer.name();
 		Path work = Files.createTempDirectory("wrk-");
-		log(name + ": warm-up (wrk)");
-		Wrk.run(peer.refreshCall(sessions), CALLERS, WARM_UP, work);
-		Wrk.run(peer.introspectCall(sessions), CALLERS, WARM_UP, work);
-		Wrk.run(peer.clientCredentialsCall(), CALLERS, WARM_UP, work);
-		Wrk.run(peer.revokeCall(revokeUsers), REVOKE_CONNECTIONS, WARM_UP, work);
+		Wrk.Call batch = peer.batchRevokeCall(revokeUsers, BATCH_SIZE);
+		log(name + ": warm-up (wrk) until two consecutive " + WARM_WINDOW.toSeconds() + " s windows agree within "
+				+ Math.round(WARM_AGREEMENT * 100) + " %");
+		warm(results, name, "refresh/s", peer.refreshCall(sessions), CALLERS, work);
+		warm(results, name, "introspection/s", peer.introspectCall(sessions), CALLERS, work);
+		warm(results, name, "client_credentials/s", peer.clientCredentialsCall(), CALLERS, work);
+		warm(results, name, "revocations/s", peer.revokeCall(revokeUsers), REVOKE_CONNECTIONS, work);
+		if (batch != null) {
+			warm(results, name, "$batch requests/s", batch, REVOKE_CONNECTIONS, work);
+		}
 		for (int rep = 0; rep < REPS; rep++) {
 			log(name + ": throughput (wrk), repetition " + (rep + 1));
 			wrk(results, name, "refresh/s", Wrk.run(peer.refreshCall(sessions), CALLERS, SECONDS, work));
 			wrk(results, name, "introspection/s", Wrk.run(peer.introspectCall(sessions), CALLERS, SECONDS, work));
 			wrk(results, name, "client_credentials/s", Wrk.run(peer.clientCredentialsCall(), CALLERS, SECONDS, work));
-			wrk(results, name, "revocations/s",
-					Wrk.run(peer.revokeCall(revokeUsers), REVOKE_CONNECTIONS, SECONDS, work));
+			Map<String, Double> before = ProcessCpu.snapshot(peer.pids());
+			Wrk.Outcome revocations = Wrk.run(peer.revokeCall(revokeUsers), REVOKE_CONNECTIONS, SECONDS, work);
+			cpuPerRevocation(results, name, "", before, ProcessCpu.snapshot(peer.pids()),
+					revocations.okPerSecond() * SECONDS.toSeconds());
+			wrk(results, name, "revocations/s", revocations);
+			if (batch != null) {
+				before = ProcessCpu.snapshot(peer.pids());
+				Wrk.Outcome batches = Wrk.run(batch, REVOKE_CONNECTIONS, SECONDS, work);
+				double revoked = batches.okPerSecond() * BATCH_SIZE;
+				cpuPerRevocation(results, name, " ($batch)", before, ProcessCpu.snapshot(peer.pids()),
+						revoked * SECONDS.toSeconds());
+				wrk(results, name, "$batch requests/s", batches);
+				results.add(name, "revocations/s through $batch", revoked);
+			}
 			peer.rssKb().forEach((process, kb) -> results.add(name, "RSS MB under load " + process, kb / 1024.0));
 		}
+	}
+
+	/**
+	 * Warms one figure until two consecutive windows agree within {@link #WARM_AGREEMENT} (at most
+	 * {@link #WARM_MAX_WINDOWS} windows), so that no figure is measured while the JIT is still compiling; the windows
+	 * are reported.
+	 */
+	private static void warm(Results results, String name, String figure, Wrk.Call call, int connections, Path work)
+			throws Exception {
+		double previous = Double.NaN;
+		List<String> windows = new ArrayList<>();
+		for (int window = 1; window <= WARM_MAX_WINDOWS; window++) {
+			double rate = Wrk.run(call, connections, WARM_WINDOW, work).okPerSecond();
+			windows.add(String.format("%.0f", rate));
+			if (!Double.isNaN(previous) && previous > 0 && Math.abs(rate - previous) / previous <= WARM_AGREEMENT) {
+				results.add(name, figure + " warm-up windows", window);
+				results.notes.put("warm-up " + name + " " + figure, String.join(" → ", windows) + " (agreed)");
+				log(name + ": " + figure + " warm after " + window + " windows: " + String.join(" → ", windows));
+				return;
+			}
+			previous = rate;
+		}
+		results.add(name, figure + " warm-up windows", WARM_MAX_WINDOWS);
+		results.notes.put("warm-up " + name + " " + figure, String.join(" → ", windows) + " (never agreed)");
+		log(name + ": " + figure + " did not settle in " + WARM_MAX_WINDOWS + " windows: " + String.join(" → ", windows));
+	}
+
+	/** CPU milliseconds per revocation of each process over a measurement, from /proc/<pid>/stat, and their sum. */
+	private static void cpuPerRevocation(Results results, String name, String suffix, Map<String, Double> before,
+			Map<String, Double> after, double revocations) {
+		if (revocations <= 0) {
+			return;
+		}
+		double total = 0;
+		for (Map.Entry<String, Double> process : after.entrySet()) {
+			Double start = before.get(process.getKey());
+			if (start == null || start < 0 || process.getValue() < 0) {
+				continue;
+			}
+			double perRevocation = (process.getValue() - start) / revocations;
+			total += perRevocation;
+			results.add(name, "CPU ms per revocation" + suffix + " " + process.getKey(), perRevocation);
+		}
+		results.add(name, "CPU ms per revocation" + suffix + " (all processes)", total);
 	}
 
 	private static void wrk(Results results, String name, String figure, Wrk.Outcome outcome) {

@@ -194,6 +194,13 @@ final class Keycloak implements Peer {
 	}
 
 	@Override
+	public Map<String, Long> pids() {
+		long pid = this.process.pid();
+		long jvm = ProcessHandle.of(pid).flatMap((p) -> p.descendants().findFirst()).map(ProcessHandle::pid).orElse(pid);
+		return Map.of("keycloak", jvm);
+	}
+
+	@Override
 	public Map<String, Long> rssKb() {
 		long pid = this.process.pid();
 		// kc.sh starts the JVM as a child of the shell

@@ -145,6 +145,39 @@ final class Ours implements Peer {
 	}
 
 	@Override
+	public Wrk.Call batchRevokeCall(List<String> userIds, int size) {
+		List<String> bodies = new java.util.ArrayList<>();
+		for (int first = 0; first + size <= userIds.size(); first += size) {
+			StringBuilder body = new StringBuilder("{\"requests\":[");
+			for (int i = 0; i < size; i++) {
+				body.append((i > 0) ? "," : "").append("{\"id\":\"").append(i + 1)
+					.append("\",\"method\":\"POST\",\"url\":\"/users/").append(userIds.get(first + i))
+					.append("/revokeSignInSessions\"}");
+			}
+			bodies.add(body.append("]}").toString());
+		}
+		return new Wrk.Call("POST", List.of(this.system.graph() + "/$batch"),
+				Map.of("Authorization", "Bearer " + this.appToken, "Content-Type", "application/json"), bodies);
+	}
+
+	@Override
+	public Map<String, Long> pids() {
+		Map<String, Long> pids = new LinkedHashMap<>();
+		pids.put("api-gateway", this.system.gateway.process().pid());
+		pids.put("revocation-worker", this.system.worker.process().pid());
+		pids.put("token-checker", this.system.tokenChecker.process().pid());
+		pids.put("kafka", this.system.kafka.process().pid());
+		try (redis.clients.jedis.Jedis redis = new redis.clients.jedis.Jedis("127.0.0.1", this.system.redis.port())) {
+			for (String line : redis.info("server").split("\r?\n")) {
+				if (line.startsWith("process_id:")) {
+					pids.put("redis", Long.parseLong(line.substring("process_id:".length()).trim()));
+				}
+			}
+		}
+		return pids;
+	}
+
+	@Override
 	public Map<String, Long> rssKb() {
 		Map<String, Long> rss = new LinkedHashMap<>();
 		rss.put("api-gateway", Peer.rss(this.system.gateway.process().pid()));

@@ -67,6 +67,14 @@ interface Peer extends AutoCloseable {
 	/** The revocation of each of these users (with a fresh credential: it must last the run), for wrk. */
 	Wrk.Call revokeCall(List<String> userIds);
 
+	/** Revocations through Graph JSON batching, {@code size} per {@code $batch} request, for wrk; null without it. */
+	default Wrk.Call batchRevokeCall(List<String> userIds, int size) {
+		return null;
+	}
+
+	/** The processes of the system (JVMs, broker, Redis), by name, for CPU per operation. */
+	java.util.Map<String, Long> pids();
+
 	/** Resident set size of the system's JVMs, in kB, by process name. */
 	java.util.Map<String, Long> rssKb();
 

@@ -35,6 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import redis.clients.jedis.RedisClient;
 
 import org.revocation.core.event.Actor;
+import org.revocation.core.event.AppliedOffsets;
 import org.revocation.core.event.RevocationEvent;
 import org.revocation.core.event.RevocationEventCodec;
 import org.revocation.core.redis.CutoffReader;
@@ -95,6 +96,29 @@ class WorkerIntegrationTests {
 		assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.CONTOSO, DemoTenant.BOB.id()))
 			.isEqualTo(Long.toString(T0.plusMillis(500).toEpochMilli()));
 		awaitMarker(); // another test may have restarted Redis: the rebuild sets the marker again
+	}
+
+	@Test
+	void consumeWhenBatchAppliedThenHighestOffsetOfEachPartitionAnnounced() throws Exception {
+		try (Consumer<String, byte[]> announcements = consumer(AppliedOffsets.topicOf("revocation-events"))) {
+			RevocationEvent event = event(DemoTenant.MEGAN, T0.plusSeconds(3));
+			var ack = this.kafka.send(new ProducerRecord<>("revocation-events", 1, event.key(),
+					RevocationEventCodec.encode(event))).get(10, TimeUnit.SECONDS).getRecordMetadata();
+			awaitCutoff(DemoTenant.MEGAN, T0.plusSeconds(3));
+			// the Redis hash the gateways poll as a safety net
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Long.parseLong(this.redis
+				.hget(AppliedOffsets.redisKeyOf("revocation-events"), "1"))).isGreaterThanOrEqualTo(ack.offset()));
+			// the topic the gateways read: key the partition, value the highest applied offset
+			java.util.List<Long> announced = new java.util.ArrayList<>();
+			await().atMost(Duration.ofSeconds(30)).until(() -> {
+				for (ConsumerRecord<String, byte[]> record : announcements.poll(Duration.ofMillis(200))) {
+					if ("1".equals(record.key())) {
+						announced.add(AppliedOffsets.decodeOffset(record.value()));
+					}
+				}
+				return announced.stream().anyMatch((offset) -> offset >= ack.offset());
+			});
+		}
 	}
 
 	@Test

@@ -12,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -43,6 +45,8 @@ public class AccessTokenVerifier {
 
 	private static final Duration LEEWAY = Duration.ofMinutes(5);
 
+	private static final Duration REMEMBERED = Duration.ofMinutes(10);
+
 	private final DefaultJWTProcessor<SecurityContext> processor;
 
 	private final RevocationProperties revocation;
@@ -51,18 +55,34 @@ public class AccessTokenVerifier {
 
 	private final Clock clock;
 
+	/**
+	 * Claims of tokens whose signature verified, by the token's exact text: a repeated bearer token skips the RSA
+	 * verification (issue 17). Expiry, issuer and audience are still checked on every call; bounded in size, and a token
+	 * is forgotten 10 minutes after it was verified.
+	 */
+	private final Cache<String, JWTClaimsSet> verified;
+
 	@Autowired
 	public AccessTokenVerifier(GatewayProperties properties, RevocationProperties revocation, Directory directory,
 			Clock clock) throws MalformedURLException {
 		this(JWKSourceBuilder.create(URI.create(properties.jwksUri()).toURL()).retrying(true).build(), revocation,
-				directory, clock);
+				directory, clock, properties.tokenCacheSize());
 	}
 
 	AccessTokenVerifier(JWKSource<SecurityContext> keys, RevocationProperties revocation, Directory directory,
 			Clock clock) {
+		this(keys, revocation, directory, clock, 10_000);
+	}
+
+	AccessTokenVerifier(JWKSource<SecurityContext> keys, RevocationProperties revocation, Directory directory,
+			Clock clock, long cacheSize) {
 		this.revocation = revocation;
 		this.directory = directory;
 		this.clock = clock;
+		// size 0: nothing remembered (Caffeine would evict a size-0 cache's entries only asynchronously)
+		this.verified = (cacheSize > 0)
+				? Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(REMEMBERED).<String, JWTClaimsSet>build()
+				: null;
 		this.processor = new DefaultJWTProcessor<>();
 		this.processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT));
 		this.processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
@@ -79,7 +99,10 @@ public class AccessTokenVerifier {
 			throw GraphException.invalidToken("Access token is empty.");
 		}
 		String token = authorization.substring(7).trim();
-		JWTClaimsSet claims;
+		JWTClaimsSet claims = (this.verified != null) ? this.verified.getIfPresent(token) : null;
+		if (claims != null) {
+			return caller(claims);
+		}
 		try {
 			claims = this.processor.process(token, null);
 		}
@@ -89,7 +112,11 @@ public class AccessTokenVerifier {
 		catch (BadJOSEException | JOSEException ex) {
 			throw GraphException.invalidToken("Access token validation failure. Invalid signature or key.");
 		}
-		return caller(claims);
+		Caller caller = caller(claims);
+		if (this.verified != null) {
+			this.verified.put(token, claims); // only a token that passed every check is remembered
+		}
+		return caller;
 	}
 
 	private Caller caller(JWTClaimsSet claims) {

@@ -14,11 +14,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param inForceTimeout how long, after the ack, a revocation waits for the worker's write to be visible before
  * answering 200 anyway (counted as late). The default is 2 s.
  * @param rateLimit the per-caller limit
+ * @param inForcePollInterval how often the safety net reads what the worker applied, for an announcement that did not
+ * arrive (issue 17). The default is 250 ms.
+ * @param maxWaitingRevocations how many revocations may be published or waiting to be in force at once; beyond it a
+ * revocation is answered 503 with Retry-After, so an overload cannot grow the heap. The default is 10,000.
+ * @param tokenCacheSize how many access tokens whose signature verified are remembered (issuer, audience and expiry
+ * are still checked on every call). The default is 10,000; 0 turns it off.
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(@DefaultValue("http://localhost:8081/common/discovery/v2.0/keys") String jwksUri,
 		@DefaultValue("5s") Duration kafkaSendTimeout, @DefaultValue("2s") Duration inForceTimeout,
-		@DefaultValue RateLimit rateLimit) {
+		@DefaultValue RateLimit rateLimit, @DefaultValue("250ms") Duration inForcePollInterval,
+		@DefaultValue("10000") int maxWaitingRevocations, @DefaultValue("10000") long tokenCacheSize) {
 
 	/**
 	 * A token bucket per caller (application, or user of an application, in a tenant): {@code requestsPerSecond}

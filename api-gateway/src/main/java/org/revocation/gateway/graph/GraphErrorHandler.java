@@ -96,7 +96,7 @@ public class GraphErrorHandler {
 		return write(GraphException.badRequest("Resource not found for the segment '" + segment + "'."), request);
 	}
 
-	ResponseEntity<Map<String, Object>> write(GraphException ex, HttpServletRequest request) {
+	public ResponseEntity<Map<String, Object>> write(GraphException ex, HttpServletRequest request) {
 		Map<String, Object> inner = new LinkedHashMap<>();
 		inner.put("date", DATE.format(this.clock.instant()));
 		inner.put("request-id", GraphRequestFilter.requestId(request));

@@ -5,9 +5,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
 import org.revocation.core.config.RevocationProperties;
@@ -42,10 +44,10 @@ class RevocationPublisher {
 
 	/**
 	 * Completes when the broker acknowledged the event; completes exceptionally with a 503 {@link GraphException}
-	 * when it did not within the bound.
+	 * when it did not within the bound. The ack's partition and offset say when the worker applied it.
 	 */
-	CompletableFuture<Void> publish(RevocationEvent event) {
-		CompletableFuture<?> sent;
+	CompletableFuture<RecordMetadata> publish(RevocationEvent event) {
+		CompletableFuture<SendResult<String, byte[]>> sent;
 		try {
 			sent = this.kafka.send(this.topic, event.key(), RevocationEventCodec.encode(event));
 		}
@@ -58,7 +60,7 @@ class RevocationPublisher {
 						ex.toString());
 				throw new CompletionException(GraphException.serviceUnavailable(RETRY_AFTER_SECONDS));
 			}
-			return null;
+			return result.getRecordMetadata();
 		});
 	}
 }

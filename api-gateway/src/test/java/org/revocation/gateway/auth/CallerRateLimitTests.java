@@ -69,6 +69,6 @@ class CallerRateLimitTests {
 
 	private static GatewayProperties properties(boolean enabled, double perSecond, double burst) {
 		return new GatewayProperties("http://localhost/keys", Duration.ofSeconds(5), Duration.ofSeconds(2),
-				new GatewayProperties.RateLimit(enabled, perSecond, burst));
+				new GatewayProperties.RateLimit(enabled, perSecond, burst), Duration.ofMillis(250), 10_000, 10_000);
 	}
 }

@@ -36,11 +36,15 @@ class RevocationListener {
 
 	private final ConsumerLag lag;
 
-	RevocationListener(CutoffWriter writer, DeadLetters deadLetters, ValidFromLog validFromLog, ConsumerLag lag) {
+	private final AppliedAnnouncer announcer;
+
+	RevocationListener(CutoffWriter writer, DeadLetters deadLetters, ValidFromLog validFromLog, ConsumerLag lag,
+			AppliedAnnouncer announcer) {
 		this.writer = writer;
 		this.deadLetters = deadLetters;
 		this.validFromLog = validFromLog;
 		this.lag = lag;
+		this.announcer = announcer;
 	}
 
 	@KafkaListener(id = "revocations", idIsGroup = false, topics = "${revocation.topic}")
@@ -75,6 +79,8 @@ class RevocationListener {
 			throw new ViewIncompleteException();
 		}
 		this.writer.recordApplied(events, true);
+		// the cutoffs are in Redis: the gateways waiting on these offsets can answer (issue 17)
+		this.announcer.announce(records);
 		// each user's durable cutoff as this batch left it, so the compacted topic's latest record is the maximum
 		this.validFromLog.publish(applied.latest());
 		for (int i = 0; i < invalid.size(); i++) {

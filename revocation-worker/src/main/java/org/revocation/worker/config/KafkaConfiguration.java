@@ -1,5 +1,6 @@
 package org.revocation.worker.config;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -14,6 +15,7 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 import org.revocation.core.config.RevocationProperties;
+import org.revocation.core.event.AppliedOffsets;
 import org.revocation.worker.apply.ValidFromLog;
 
 /** Topics the worker creates when missing, and the error handling that never skips a revocation. */
@@ -40,6 +42,20 @@ class KafkaConfiguration {
 			.replicas(worker.replicationFactor())
 			.compact()
 			.configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(worker.minInsyncReplicas())))
+			.build();
+	}
+
+	/**
+	 * The worker's announcements of applied offsets to the gateways (issue 17, {@code AppliedOffsets}): one partition
+	 * so a gateway reads every announcement from one place, kept an hour (a gateway reads from the end).
+	 */
+	@Bean
+	NewTopic appliedTopic(RevocationProperties revocation, WorkerProperties worker) {
+		return TopicBuilder.name(AppliedOffsets.topicOf(revocation.topic()))
+			.partitions(1)
+			.replicas(worker.replicationFactor())
+			.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+					TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(worker.minInsyncReplicas())))
 			.build();
 	}
 

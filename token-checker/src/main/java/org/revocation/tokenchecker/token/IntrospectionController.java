@@ -114,7 +114,7 @@ class IntrospectionController {
 		if (answer == INACTIVE) {
 			answer = refreshToken(directoryTenant, token).orElse(INACTIVE);
 		}
-		log.info("introspection tenant={} caller={} active={}", directoryTenant.id(), caller.clientId(),
+		log.debug("introspection tenant={} caller={} active={}", directoryTenant.id(), caller.clientId(),
 				answer.get("active"));
 		return ResponseEntity.ok().headers(OAuthErrorHandler.noStoreHeaders()).contentType(OAuthErrorHandler.JSON_UTF8)
 			.body(answer);

@@ -96,7 +96,7 @@ class TokenController {
 					"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
 		}
 		Scopes.requireGraphDefault(form.getFirst("scope"));
-		log.info("app token issued tenant={} client={}", tenant.id(), application.clientId());
+		log.debug("app token issued tenant={} client={}", tenant.id(), application.clientId());
 		return this.issuer.appToken(tenant, application);
 	}
 
