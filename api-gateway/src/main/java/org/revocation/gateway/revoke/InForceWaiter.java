@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -39,7 +39,7 @@ class InForceWaiter implements DisposableBean {
 
 	static final long TICK_MILLIS = 2;
 
-	private final RedisClient redis;
+	private final UnifiedJedis redis;
 
 	private final Duration timeout;
 
@@ -57,7 +57,7 @@ class InForceWaiter implements DisposableBean {
 		return thread;
 	});
 
-	InForceWaiter(RedisClient redis, GatewayProperties properties, MeterRegistry meters) {
+	InForceWaiter(UnifiedJedis redis, GatewayProperties properties, MeterRegistry meters) {
 		this.redis = redis;
 		this.timeout = properties.inForceTimeout();
 		this.late = Counter.builder("gateway.revocations.late")

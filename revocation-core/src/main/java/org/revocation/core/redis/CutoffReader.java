@@ -10,7 +10,8 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Reads a user's cutoff for a check, in one pipelined round trip that also reads the view-complete marker.
+ * Reads a user's cutoff for a check, in one pipelined round trip that also reads the completeness marker of the user's
+ * group (same hash slot, so on a cluster both come from the shard that holds the cutoff).
  */
 public final class CutoffReader {
 
@@ -29,7 +30,7 @@ public final class CutoffReader {
 		Response<Boolean> complete;
 		Response<String> cutoff;
 		try (AbstractPipeline pipeline = this.redis.pipelined()) {
-			complete = pipeline.exists(RedisKeys.VIEW_COMPLETE_MARKER);
+			complete = pipeline.exists(slot.marker());
 			cutoff = pipeline.hget(slot.key(), slot.field());
 			pipeline.sync();
 		}
@@ -37,7 +38,7 @@ public final class CutoffReader {
 			throw new CutoffUnavailableException("Redis unreachable: " + ex.getMessage(), ex);
 		}
 		if (!Boolean.TRUE.equals(complete.get())) {
-			throw new CutoffUnavailableException("revocation view incomplete (rebuild in progress)");
+			throw new CutoffUnavailableException("revocation view incomplete for group " + slot.group() + " (rebuild in progress)");
 		}
 		return parse(cutoff.get());
 	}

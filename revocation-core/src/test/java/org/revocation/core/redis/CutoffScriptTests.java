@@ -41,7 +41,7 @@ class CutoffScriptTests {
 	@BeforeEach
 	void flush() {
 		redis.flushAll();
-		redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+		ViewMarkers.markComplete(redis);
 	}
 
 	@Test
@@ -91,7 +91,7 @@ class CutoffScriptTests {
 
 	@Test
 	void cutoffWhenMarkerMissingThenUnavailable() {
-		redis.del(RedisKeys.VIEW_COMPLETE_MARKER);
+		ViewMarkers.clear(redis);
 		assertThatThrownBy(() -> reader().cutoff(DemoTenant.CONTOSO, DemoTenant.BOB.id()))
 			.isInstanceOf(CutoffUnavailableException.class);
 	}
