@@ -115,12 +115,12 @@ class ClusterFaultEndToEndTests {
 
 		awaitHealthy();
 		long lost = load.lost();
-		System.out.printf("cluster faults: %d s under load; revocations sent=%d accepted=%d 503=%d late(gateway)=%.0f "
-				+ "late(client)=%d; refreshes of revoked sessions refused=%d honoured-after-200=%d "
+		System.out.printf("cluster faults: %d s under load; revocations sent=%d accepted=%d 503=%d "
+				+ "no-gateway-reachable=%d late(gateway)=%.0f late(client)=%d; refreshes of revoked sessions refused=%d honoured-after-200=%d "
 				+ "honoured-within-late-bound=%d; lost=%d; fail-closed answers per shard=%s; unreachable instance "
 				+ "(retried on the other): gateway=%d checker=%d; sign-ins=%d; unclear=%d; hung=%d%n", faults.toSeconds(),
 				load.count("revoke.sent"), load.count("revoke.accepted"), load.count("revoke.unavailable"),
-				this.gatewayLate, load.count("revoke.late"), load.count("refresh.refused"), load.violations().size(),
+				load.count("revoke.unreachable"), this.gatewayLate, load.count("revoke.late"), load.count("refresh.refused"), load.violations().size(),
 				load.count("refresh.lateHonoured"), lost, load.countsStartingWith("failClosed."),
 				load.count("gateway.unreachable"), load.count("unreachable"), load.count("signIn"), load.count("unclear"),
 				load.count("hung"));

@@ -181,6 +181,9 @@ final class RevocationLoad {
 			else if (revoke.status() == 503 && revoke.retryAfter() != null) {
 				increment("revoke.unavailable");
 			}
+			else if ("unreachable".equals(revoke.failure())) {
+				increment("revoke.unreachable"); // no gateway took it: the client knows it was not accepted
+			}
 			else {
 				unclear("revoke", revoke);
 			}
@@ -188,10 +191,13 @@ final class RevocationLoad {
 		}
 	}
 
-	/** Sends the revocation to a gateway; one that does not answer (killed) → the next one, as a load balancer would. */
-	private Answer revoke(DemoTenant.User user, String appToken) {
+	/**
+	 * Sends the revocation to a gateway; one that does not answer (killed, or no connection within the connect
+	 * timeout) → the next one, as a load balancer would, for a bounded number of rounds.
+	 */
+	private Answer revoke(DemoTenant.User user, String appToken) throws InterruptedException {
 		Answer answer = null;
-		for (int attempt = 0; attempt < this.system.gateways.size() * 2; attempt++) {
+		for (int attempt = 0; attempt < this.system.gateways.size() * 5; attempt++) {
 			int gateway = nextGateway();
 			answer = send(HttpRequest.newBuilder(URI.create(this.system.graph(gateway) + "/users/" + user.id()
 					+ "/revokeSignInSessions"))
@@ -201,6 +207,9 @@ final class RevocationLoad {
 				return answer;
 			}
 			increment("gateway.unreachable");
+			if (attempt % this.system.gateways.size() == this.system.gateways.size() - 1) {
+				Thread.sleep(500); // every instance tried: wait a little before the next round
+			}
 		}
 		return answer;
 	}
@@ -273,6 +282,9 @@ final class RevocationLoad {
 			return new Answer(response.statusCode(), json, response.headers().firstValue("Retry-After").orElse(null),
 					null);
 		}
+		catch (java.net.http.HttpConnectTimeoutException ex) {
+			return new Answer(0, null, null, "unreachable"); // no connection within the connect timeout
+		}
 		catch (HttpTimeoutException ex) {
 			return new Answer(0, null, null, "hung");
 		}
@@ -290,7 +302,7 @@ final class RevocationLoad {
 
 	private void unclear(String what, Answer answer) {
 		increment("unclear");
-		System.out.printf("load: unclear %s answer %d %s%n", what, answer.status(), answer.json());
+		System.out.printf("load: unclear %s answer %d %s %s%n", what, answer.status(), answer.json(), answer.failure());
 	}
 
 	private void increment(String name) {

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * The completeness markers of the view, one per group ({@link RedisKeys#marker(int)}), read and written pipelined
@@ -29,10 +30,16 @@ public final class ViewMarkers {
 			pipeline.sync();
 		}
 		Set<Integer> missing = new TreeSet<>();
-		for (int group = 0; group < RedisKeys.GROUPS; group++) {
-			if (!Boolean.TRUE.equals(present.get(group).get())) {
-				missing.add(group);
+		try {
+			for (int group = 0; group < RedisKeys.GROUPS; group++) {
+				if (!Boolean.TRUE.equals(present.get(group).get())) {
+					missing.add(group);
+				}
 			}
+		}
+		catch (IllegalStateException ex) {
+			// a cluster pipeline logs a node's connection error and leaves that node's replies unset
+			throw new JedisConnectionException("a Redis node did not answer: " + ex.getMessage(), ex);
 		}
 		return missing;
 	}
