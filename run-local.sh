@@ -257,7 +257,7 @@ case "${1:-}" in
     echo "Running in the foreground; Ctrl-C stops everything."
     while true; do sleep 1 & wait $!; done ;;
   -h|--help)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *)
     echo "usage: ./run-local.sh [--cluster] [--detach | --status | --stop]" >&2; exit 2 ;;
 esac
