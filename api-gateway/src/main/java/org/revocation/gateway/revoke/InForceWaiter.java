@@ -124,7 +124,8 @@ class InForceWaiter implements DisposableBean {
 			String millis = value.get();
 			return millis != null && Long.parseLong(millis) >= cutoffMillis;
 		}
-		catch (JedisException | NumberFormatException ex) {
+		catch (JedisException | NumberFormatException | IllegalStateException ex) {
+			// IllegalStateException: a Redis Cluster pipeline leaves the replies of a node it could not reach unset
 			return false;
 		}
 	}
