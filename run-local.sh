@@ -7,7 +7,9 @@
 #   ./run-local.sh --detach   start what is not running, return once every part is healthy
 #   ./run-local.sh --status   one line per part: NAME PID STATE (healthy | starting | down); exit 0 only if all healthy
 #   ./run-local.sh --stop     stop a detached system (only the processes this script started)
+#   ./run-local.sh --cluster [--detach | --status | --stop]   the highly-available topology (local-stack/run-cluster.sh)
 set -uo pipefail
+if [ "${1:-}" = "--cluster" ]; then shift; exec "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/local-stack/run-cluster.sh" "$@"; fi
 SERVICE_JVM_OPTIONS="${SERVICE_JVM_OPTIONS:--Xms64m -Xmx256m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=160m -Xss512k -XX:+UseSerialGC}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -258,5 +260,5 @@ case "${1:-}" in
   -h|--help)
     sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *)
-    echo "usage: ./run-local.sh [--detach | --status | --stop]" >&2; exit 2 ;;
+    echo "usage: ./run-local.sh [--cluster] [--detach | --status | --stop]" >&2; exit 2 ;;
 esac

@@ -20,6 +20,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -75,7 +76,7 @@ class AuthorizationMatrixIntegrationTests {
 	@Test
 	void revokeWhenEveryCallerTargetsEveryUserThenStatusPerTheTable() throws Exception {
 		try (var redis = redisServer.client()) {
-			redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+			ViewMarkers.markComplete(redis);
 		}
 		HttpClient http = HttpClient.newHttpClient();
 		List<String> mismatches = new ArrayList<>();

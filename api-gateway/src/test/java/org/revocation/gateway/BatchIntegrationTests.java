@@ -47,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.revocation.core.event.RevocationEvent;
 import org.revocation.core.event.RevocationEventCodec;
-import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -95,7 +95,7 @@ class BatchIntegrationTests {
 	@BeforeEach
 	void startApplier() {
 		this.redis.flushAll();
-		this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+		ViewMarkers.markComplete(this.redis);
 		this.applier = new TestApplier(this.broker.getBrokersAsString(), this.redis);
 	}
 

@@ -48,6 +48,7 @@ import org.yaml.snakeyaml.Yaml;
 import redis.clients.jedis.RedisClient;
 
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -99,7 +100,7 @@ class GraphClientsIntegrationTests {
 	@BeforeEach
 	void startApplier() {
 		this.redis.flushAll();
-		this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+		ViewMarkers.markComplete(this.redis);
 		this.applier = new TestApplier(this.broker.getBrokersAsString(), this.redis);
 	}
 

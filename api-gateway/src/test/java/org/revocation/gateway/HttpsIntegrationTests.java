@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 import org.revocation.localstack.LocalTls;
@@ -56,7 +57,7 @@ class HttpsIntegrationTests {
 	@Test
 	void revokeAndReadWhenOverHttpsThenSameAnswers() throws Exception {
 		try (var redis = redisServer.client()) {
-			redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+			ViewMarkers.markComplete(redis);
 		}
 		HttpClient https = HttpClient.newBuilder().sslContext(sslContext()).build();
 		String base = "https://localhost:" + HTTPS_PORT;

@@ -40,6 +40,7 @@ import redis.clients.jedis.RedisClient;
 
 import org.revocation.core.event.RevocationEventCodec;
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 import org.revocation.localstack.LocalKafka;
@@ -109,7 +110,7 @@ class KafkaStoppedIntegrationTests {
 
 	@Test
 	void revokeWhenBrokerKilledMidStreamThenEvery200IsInTheTopicAndTheRest503() throws Exception {
-		this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+		ViewMarkers.markComplete(this.redis);
 		String token = TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.ReadWrite.All"));
 		List<DemoTenant.User> targets = List.of(DemoTenant.BOB, DemoTenant.CAROL, DemoTenant.HENRY, DemoTenant.MEGAN);
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

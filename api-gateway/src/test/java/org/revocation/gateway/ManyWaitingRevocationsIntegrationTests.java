@@ -20,6 +20,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -62,7 +63,7 @@ class ManyWaitingRevocationsIntegrationTests {
 	@Test
 	void revokeWhenWorkerPausedAndThousandsWaitThenAllAnsweredAndHealthUp() throws Exception {
 		try (var redis = redisServer.client()) {
-			redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+			ViewMarkers.markComplete(redis);
 		}
 		String token = TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.ReadWrite.All"));
 		String[] users = { DemoTenant.BOB.id(), DemoTenant.CAROL.id(), DemoTenant.HENRY.id(), DemoTenant.MEGAN.id() };

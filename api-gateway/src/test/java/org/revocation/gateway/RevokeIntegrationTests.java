@@ -34,6 +34,7 @@ import org.revocation.core.event.RevocationEvent;
 import org.revocation.core.event.RevocationEventCodec;
 import org.revocation.core.redis.CutoffScript;
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -76,7 +77,7 @@ class RevokeIntegrationTests {
 	@BeforeEach
 	void viewComplete() {
 		this.redis.flushAll();
-		this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+		ViewMarkers.markComplete(this.redis);
 	}
 
 	@Test

@@ -20,7 +20,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -59,7 +59,7 @@ class WaitingBoundIntegrationTests {
 	@Test
 	void revokeWhenBoundReachedThen503WithRetryAfterAndCounted() throws Exception {
 		try (var redis = redisServer.client()) {
-			redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+			ViewMarkers.markComplete(redis);
 		}
 		String token = TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.ReadWrite.All"));
 		HttpClient client = HttpClient.newHttpClient();

@@ -25,13 +25,37 @@ public final class LocalKafka {
 
 	private final int controllerPort;
 
+	private final int nodeId;
+
+	private final String voters;
+
+	private final String clusterId;
+
+	private final int replication;
+
 	private ManagedProcess process;
 
 	public LocalKafka(Path libDir, Path dir, int port, int controllerPort) {
+		this(libDir, dir, port, controllerPort, 1, "1@127.0.0.1:" + controllerPort, clusterId(), 1);
+	}
+
+	/**
+	 * A node of a cluster (see {@link LocalKafkaCluster}).
+	 * @param voters {@code controller.quorum.voters}, the same on every node
+	 * @param clusterId the same on every node
+	 * @param replication the replication factor of internal topics and the default one; {@code min.insync.replicas}
+	 * is one less (at least 1)
+	 */
+	public LocalKafka(Path libDir, Path dir, int port, int controllerPort, int nodeId, String voters, String clusterId,
+			int replication) {
 		this.libDir = libDir;
 		this.dir = dir;
 		this.port = port;
 		this.controllerPort = controllerPort;
+		this.nodeId = nodeId;
+		this.voters = voters;
+		this.clusterId = clusterId;
+		this.replication = replication;
 	}
 
 	public String bootstrapServers() {
@@ -44,13 +68,20 @@ public final class LocalKafka {
 
 	/** Formats the storage once, then starts the broker and waits until it serves. */
 	public LocalKafka start() {
+		launch();
+		awaitStarted();
+		return this;
+	}
+
+	/** Formats the storage once and starts the broker's JVM, without waiting (a cluster starts its nodes together). */
+	public LocalKafka launch() {
 		try {
 			Files.createDirectories(this.dir);
 			Path properties = this.dir.resolve("server.properties");
 			Files.writeString(properties, serverProperties());
 			if (!Files.exists(this.dir.resolve("data").resolve("meta.properties"))) {
 				ManagedProcess format = new ManagedProcess("kafka-format",
-						List.of(java(), "-cp", this.libDir + "/*", "kafka.tools.StorageTool", "format", "-t", clusterId(),
+						List.of(java(), "-cp", this.libDir + "/*", "kafka.tools.StorageTool", "format", "-t", this.clusterId,
 								"-c", properties.toString(), "--ignore-formatted"),
 						Map.of(), this.dir.resolve("format.log"))
 					.start();
@@ -60,13 +91,25 @@ public final class LocalKafka {
 					"-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", this.libDir + "/*", "kafka.Kafka",
 					properties.toString()), Map.of(), this.dir.resolve("broker.log"))
 				.start();
-			this.process.awaitReady(Duration.ofSeconds(90),
-					() -> this.process.log().contains("Kafka Server started") && Ports.isOpen(this.port));
 			return this;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** Waits until the launched broker serves. */
+	public void awaitStarted() {
+		this.process.awaitReady(Duration.ofSeconds(90),
+				() -> this.process.log().contains("Kafka Server started") && Ports.isOpen(this.port));
+	}
+
+	public boolean isAlive() {
+		return this.process != null && this.process.isAlive();
+	}
+
+	public int nodeId() {
+		return this.nodeId;
 	}
 
 	public void kill() {
@@ -84,22 +127,25 @@ public final class LocalKafka {
 	}
 
 	private String serverProperties() {
-		return String.join("\n", "process.roles=broker,controller", "node.id=1",
-				"controller.quorum.voters=1@127.0.0.1:" + this.controllerPort,
+		int minIsr = Math.max(1, this.replication - 1);
+		return String.join("\n", "process.roles=broker,controller", "node.id=" + this.nodeId,
+				"controller.quorum.voters=" + this.voters,
 				"listeners=PLAINTEXT://127.0.0.1:" + this.port + ",CONTROLLER://127.0.0.1:" + this.controllerPort,
 				"advertised.listeners=PLAINTEXT://127.0.0.1:" + this.port, "controller.listener.names=CONTROLLER",
 				"inter.broker.listener.name=PLAINTEXT",
 				"listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
 				"log.dirs=" + this.dir.resolve("data").toAbsolutePath(), "num.partitions=1",
-				"offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
-				"transaction.state.log.min.isr=1", "share.coordinator.state.topic.replication.factor=1",
-				"share.coordinator.state.topic.min.isr=1", "group.initial.rebalance.delay.ms=0",
+				"default.replication.factor=" + this.replication, "min.insync.replicas=" + minIsr,
+				"offsets.topic.replication.factor=" + this.replication,
+				"transaction.state.log.replication.factor=" + this.replication, "transaction.state.log.min.isr=" + minIsr,
+				"share.coordinator.state.topic.replication.factor=" + this.replication,
+				"share.coordinator.state.topic.min.isr=" + minIsr, "group.initial.rebalance.delay.ms=0",
 				"auto.create.topics.enable=false",
 				"broker.session.timeout.ms=3000", "broker.heartbeat.interval.ms=500", "") ;
 	}
 
 	/** A random cluster id; never one starting with '-', which the format command would read as an option. */
-	private static String clusterId() {
+	static String clusterId() {
 		SecureRandom random = new SecureRandom();
 		String id;
 		do {

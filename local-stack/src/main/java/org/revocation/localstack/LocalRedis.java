@@ -28,13 +28,21 @@ public final class LocalRedis {
 
 	private final boolean durable;
 
+	private final List<String> extraArguments;
+
 	private ManagedProcess process;
 
 	public LocalRedis(Path binary, Path dir, int port, boolean durable) {
+		this(binary, dir, port, durable, List.of());
+	}
+
+	/** @param extraArguments more {@code redis-server} arguments (for example {@code --cluster-enabled yes}) */
+	public LocalRedis(Path binary, Path dir, int port, boolean durable, List<String> extraArguments) {
 		this.binary = binary;
 		this.dir = dir;
 		this.port = port;
 		this.durable = durable;
+		this.extraArguments = List.copyOf(extraArguments);
 	}
 
 	/** {@code redis-server} on the PATH, else the shipped binary in {@code redisDir}. */
@@ -69,6 +77,7 @@ public final class LocalRedis {
 		else {
 			command.addAll(List.of("--appendonly", "no"));
 		}
+		command.addAll(this.extraArguments);
 		this.process = new ManagedProcess("redis", command, Map.of(), this.dir.resolve("redis.log")).start();
 		this.process.awaitReady(Duration.ofSeconds(20), this::ping);
 		return this;
@@ -101,8 +110,13 @@ public final class LocalRedis {
 		}
 	}
 
+	/** SIGKILL. */
 	public void kill() {
 		this.process.kill();
+	}
+
+	public boolean isAlive() {
+		return this.process != null && this.process.isAlive();
 	}
 
 	public void stop() {

@@ -15,6 +15,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import redis.clients.jedis.RedisClient;
 
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -49,7 +50,7 @@ class RedisResourceServerTests {
 	@BeforeEach
 	void viewComplete() {
 		try (RedisClient client = redis.client()) {
-			client.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+			ViewMarkers.markComplete(client);
 		}
 	}
 
@@ -72,7 +73,7 @@ class RedisResourceServerTests {
 	@Test
 	void getWhenViewIncompleteMarkerMissingThen503() {
 		try (RedisClient client = redis.client()) {
-			client.del(RedisKeys.VIEW_COMPLETE_MARKER);
+			ViewMarkers.clear(client);
 		}
 		HttpResponse<String> answer = get(TestTokens.delegated(DemoTenant.CAROL).build());
 		assertThat(answer.statusCode()).isEqualTo(503);

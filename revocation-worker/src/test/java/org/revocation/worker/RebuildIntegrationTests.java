@@ -18,6 +18,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import redis.clients.jedis.RedisClient;
 
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +52,7 @@ class RebuildIntegrationTests {
 				TestRevocationStream stream = new TestRevocationStream(broker.getBrokersAsString(), "revocation-events",
 						events / 4, Instant.now().truncatedTo(ChronoUnit.MILLIS));
 				RedisClient redis = redisServer.client()) {
-			await().atMost(Duration.ofSeconds(60)).until(() -> redis.exists(RedisKeys.VIEW_COMPLETE_MARKER));
+			await().atMost(Duration.ofSeconds(60)).until(() -> ViewMarkers.complete(redis));
 			stream.send(events);
 			await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
 				.untilAsserted(() -> assertThat(stream.usersNotAtTheirMaximum(redis)).isEmpty());
@@ -61,7 +62,7 @@ class RebuildIntegrationTests {
 
 			redis.flushAll();
 			await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-				.until(() -> rebuilds.count() > before && redis.exists(RedisKeys.VIEW_COMPLETE_MARKER));
+				.until(() -> rebuilds.count() > before && ViewMarkers.complete(redis));
 			assertThat(stream.usersNotAtTheirMaximum(redis)).isEmpty();
 			double took = rebuilds.totalTime(TimeUnit.MILLISECONDS) - msBefore;
 			log.info("rebuild test: {} events of {} users replayed (after the valid-from topic) in {} ms: {} events/s",

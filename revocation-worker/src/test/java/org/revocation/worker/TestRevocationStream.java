@@ -17,7 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import org.revocation.core.event.Actor;
 import org.revocation.core.event.RevocationEvent;
@@ -81,7 +81,7 @@ final class TestRevocationStream implements AutoCloseable {
 	}
 
 	/** Users whose cutoff in Redis is not their maximum cutoff. */
-	List<String> usersNotAtTheirMaximum(RedisClient redis) {
+	List<String> usersNotAtTheirMaximum(UnifiedJedis redis) {
 		List<String> values = new ArrayList<>();
 		for (int from = 0; from < this.users.size(); from += 1_000) {
 			try (redis.clients.jedis.AbstractPipeline pipeline = redis.pipelined()) {

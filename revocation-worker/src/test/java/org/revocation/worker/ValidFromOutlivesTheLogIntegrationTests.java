@@ -26,6 +26,7 @@ import org.revocation.core.event.Actor;
 import org.revocation.core.event.RevocationEvent;
 import org.revocation.core.event.RevocationEventCodec;
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -80,7 +81,7 @@ class ValidFromOutlivesTheLogIntegrationTests {
 		}
 		redisServer.restart();
 		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-			assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
+			assertThat(ViewMarkers.complete(this.redis)).isTrue();
 			assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.CONTOSO, DemoTenant.CAROL.id()))
 				.isEqualTo(Long.toString(cutoff.toEpochMilli()));
 		});

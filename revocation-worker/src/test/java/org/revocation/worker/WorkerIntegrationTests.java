@@ -41,6 +41,7 @@ import org.revocation.core.event.RevocationEventCodec;
 import org.revocation.core.redis.CutoffReader;
 import org.revocation.core.redis.CutoffUnavailableException;
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -180,7 +181,7 @@ class WorkerIntegrationTests {
 			stream.send(1_500);
 			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
 				.untilAsserted(() -> {
-					assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
+					assertThat(ViewMarkers.complete(this.redis)).isTrue();
 					assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.CONTOSO, DemoTenant.MEGAN.id()))
 						.isEqualTo(Long.toString(T0.plusSeconds(3).toEpochMilli()));
 					assertThat(stream.usersNotAtTheirMaximum(this.redis)).isEmpty();
@@ -197,7 +198,7 @@ class WorkerIntegrationTests {
 		awaitMarker();
 		this.redis.flushAll(); // an operator's FLUSHALL, or a failover to an empty replica
 		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-			assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
+			assertThat(ViewMarkers.complete(this.redis)).isTrue();
 			assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.FABRIKAM, DemoTenant.FRANK.id()))
 				.isEqualTo(Long.toString(T0.plusSeconds(5).toEpochMilli()));
 		});
@@ -261,7 +262,7 @@ class WorkerIntegrationTests {
 		// ... and Redis loses everything: the rebuild restores the property from the compacted topic
 		redisServer.restart();
 		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-			assertThat(this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER)).isTrue();
+			assertThat(ViewMarkers.complete(this.redis)).isTrue();
 			assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.FABRIKAM, DemoTenant.FIONA.id()))
 				.isEqualTo(Long.toString(T0.plusSeconds(77).toEpochMilli()));
 		});
@@ -318,7 +319,7 @@ class WorkerIntegrationTests {
 	}
 
 	private void awaitMarker() {
-		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER));
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> ViewMarkers.complete(this.redis));
 	}
 
 	private void awaitCutoff(DemoTenant.User user, Instant cutoff) {

@@ -60,6 +60,8 @@ public class InForceWaiter implements DisposableBean {
 
 	private final String watermarkKey;
 
+	private final boolean readsCutoffs;
+
 	private final Counter late;
 
 	private final Timer wait;
@@ -82,12 +84,23 @@ public class InForceWaiter implements DisposableBean {
 	InForceWaiter(UnifiedJedis redis, GatewayProperties properties, RevocationProperties revocation,
 			MeterRegistry meters) {
 		this(redis, properties.inForceTimeout(), properties.inForcePollInterval(),
-				AppliedOffsets.redisKeyOf(revocation.topic()), meters);
+				AppliedOffsets.redisKeyOf(revocation.topic()), !revocation.redis().cluster(), meters);
 	}
 
 	InForceWaiter(UnifiedJedis redis, Duration timeout, Duration pollInterval, String watermarkKey,
 			MeterRegistry meters) {
+		this(redis, timeout, pollInterval, watermarkKey, true, meters);
+	}
+
+	/**
+	 * @param readsCutoffs whether the safety net may also take a user's cutoff read from Redis as "applied": true on a
+	 * single Redis; false on Redis Cluster, where a master may hold a cutoff no replica has yet (DESIGN.md section
+	 * 3.4, "applied means replicated"), so only the worker's watermarks (announced after its {@code WAIT}) count
+	 */
+	InForceWaiter(UnifiedJedis redis, Duration timeout, Duration pollInterval, String watermarkKey,
+			boolean readsCutoffs, MeterRegistry meters) {
 		this.redis = redis;
+		this.readsCutoffs = readsCutoffs;
 		this.timeout = timeout;
 		this.pollInterval = pollInterval;
 		this.watermarkKey = watermarkKey;
@@ -190,6 +203,9 @@ public class InForceWaiter implements DisposableBean {
 					// not ours: ignored
 				}
 			});
+			if (!this.readsCutoffs) {
+				return;
+			}
 			List<Waiter> old = new ArrayList<>();
 			long before = System.nanoTime() - this.pollInterval.toNanos();
 			for (ConcurrentSkipListSet<Waiter> set : this.waiting.values()) {
@@ -229,7 +245,8 @@ public class InForceWaiter implements DisposableBean {
 			String millis = value.get();
 			return millis != null && Long.parseLong(millis) >= cutoffMillis;
 		}
-		catch (JedisException | NumberFormatException ex) {
+		catch (JedisException | NumberFormatException | IllegalStateException ex) {
+			// IllegalStateException: a Redis Cluster pipeline leaves the replies of a node it could not reach unset
 			return false;
 		}
 	}

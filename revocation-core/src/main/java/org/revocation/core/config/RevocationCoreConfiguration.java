@@ -5,19 +5,27 @@ import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import org.revocation.core.crypto.NativeCrypto;
 import org.revocation.core.directory.Directory;
+import org.revocation.core.redis.ClusterRedis;
 import org.revocation.core.redis.CutoffReader;
 import org.revocation.core.rule.RevocationRule;
 
 /**
  * The shared beans every service imports ({@code @Import(RevocationCoreConfiguration.class)}): the clock, the rule,
- * the Redis client and cutoff reader, and the directory. Tests replace the {@link Clock} bean to skew time.
+ * the Redis client (one Redis, or Redis Cluster when {@code revocation.redis.cluster-nodes} is set) and cutoff reader,
+ * and the directory. Tests replace the {@link Clock} bean to skew time.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RevocationProperties.class)
@@ -39,7 +47,8 @@ public class RevocationCoreConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(UnifiedJedis.class)
+	@Conditional(SingleRedis.class)
 	RedisClient redisClient(RevocationProperties properties) {
 		RevocationProperties.Redis redis = properties.redis();
 		int timeout = (int) redis.timeout().toMillis();
@@ -49,9 +58,37 @@ public class RevocationCoreConfiguration {
 			.build();
 	}
 
+	/** Redis Cluster, when {@code revocation.redis.cluster-nodes} is set. */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(UnifiedJedis.class)
+	@Conditional(ClusterRedisMode.class)
+	ClusterRedis clusterRedis(RevocationProperties properties) {
+		RevocationProperties.Redis redis = properties.redis();
+		int timeout = (int) redis.timeout().toMillis();
+		return ClusterRedis.create(ClusterRedis.parseNodes(redis.clusterNodes()),
+				DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).build(),
+				5, redis.timeout().multipliedBy(2));
+	}
+
 	@Bean
-	CutoffReader cutoffReader(RedisClient redisClient) {
-		return new CutoffReader(redisClient);
+	CutoffReader cutoffReader(UnifiedJedis redis) {
+		return new CutoffReader(redis);
+	}
+
+	static final class ClusterRedisMode implements Condition {
+
+		@Override
+		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return StringUtils.hasText(context.getEnvironment().getProperty("revocation.redis.cluster-nodes"));
+		}
+	}
+
+	static final class SingleRedis implements Condition {
+
+		@Override
+		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return !StringUtils.hasText(context.getEnvironment().getProperty("revocation.redis.cluster-nodes"));
+		}
 	}
 
 	@Bean

@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param directoryFile the directory JSON file; empty means the demo directory packaged with the services.
  * @param issuerBaseUrl the token issuer's base URL: tokens carry {@code iss = <base>/<tenant id>/v2.0}. The default is
  * {@code https://localhost:8443}.
- * @param redis where Redis is. The default is {@code localhost:6380}.
+ * @param redis where Redis is. The default is {@code localhost:6380}; {@code cluster-nodes} selects Redis Cluster.
  */
 @ConfigurationProperties("revocation")
 public record RevocationProperties(@DefaultValue("1s") Duration clockSkewAllowance,
@@ -53,8 +53,18 @@ public record RevocationProperties(@DefaultValue("1s") Duration clockSkewAllowan
 	 * @param host Redis host. The default is {@code localhost}.
 	 * @param port Redis port. The default is 6380 (not 6379, which a machine's own Redis often holds).
 	 * @param timeout connect and read timeout. The default is 2 seconds.
+	 * @param clusterNodes Redis Cluster seed nodes, {@code host:port,host:port}: when set, the services use Redis
+	 * Cluster (and ignore host and port). The default is empty: one Redis at host:port.
+	 * @param replicaWait on a cluster, how long the worker waits ({@code WAIT 1 <ms>}) for a replica to have a batch's
+	 * writes before the batch counts as not applied. The default is 500 ms.
 	 */
 	public record Redis(@DefaultValue("localhost") String host, @DefaultValue("6380") int port,
-			@DefaultValue("2s") Duration timeout) {
+			@DefaultValue("2s") Duration timeout, @DefaultValue("") String clusterNodes,
+			@DefaultValue("500ms") Duration replicaWait) {
+
+		/** Whether the services use Redis Cluster. */
+		public boolean cluster() {
+			return this.clusterNodes != null && !this.clusterNodes.isBlank();
+		}
 	}
 }

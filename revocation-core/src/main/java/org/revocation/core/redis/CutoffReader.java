@@ -10,7 +10,8 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Reads a user's cutoff for a check, in one pipelined round trip that also reads the view-complete marker.
+ * Reads a user's cutoff for a check, in one pipelined round trip that also reads the completeness marker of the user's
+ * group (same hash slot, so on a cluster both come from the shard that holds the cutoff).
  */
 public final class CutoffReader {
 
@@ -26,20 +27,26 @@ public final class CutoffReader {
 	 */
 	public Optional<Instant> cutoff(String tenantId, String userId) {
 		RedisKeys.Slot slot = RedisKeys.cutoff(tenantId, userId);
-		Response<Boolean> complete;
-		Response<String> cutoff;
+		Boolean complete;
+		String cutoff;
 		try (AbstractPipeline pipeline = this.redis.pipelined()) {
-			complete = pipeline.exists(RedisKeys.VIEW_COMPLETE_MARKER);
-			cutoff = pipeline.hget(slot.key(), slot.field());
+			Response<Boolean> marker = pipeline.exists(slot.marker());
+			Response<String> value = pipeline.hget(slot.key(), slot.field());
 			pipeline.sync();
+			complete = marker.get();
+			cutoff = value.get();
 		}
 		catch (JedisException ex) {
 			throw new CutoffUnavailableException("Redis unreachable: " + ex.getMessage(), ex);
 		}
-		if (!Boolean.TRUE.equals(complete.get())) {
-			throw new CutoffUnavailableException("revocation view incomplete (rebuild in progress)");
+		catch (IllegalStateException ex) {
+			// a cluster pipeline logs a node's connection error and leaves that node's replies unset
+			throw new CutoffUnavailableException("Redis node unreachable: " + ex.getMessage(), ex);
 		}
-		return parse(cutoff.get());
+		if (!Boolean.TRUE.equals(complete)) {
+			throw new CutoffUnavailableException("revocation view incomplete for group " + slot.group() + " (rebuild in progress)");
+		}
+		return parse(cutoff);
 	}
 
 	/**

@@ -41,14 +41,14 @@ class CutoffScriptTests {
 	@BeforeEach
 	void flush() {
 		redis.flushAll();
-		redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+		ViewMarkers.markComplete(redis);
 	}
 
 	@Test
 	void applyWhenFirstCutoffThenWrittenInTheUsersBucketWithoutExpiry() {
 		assertThat(apply(T0)).isTrue();
 		RedisKeys.Slot slot = RedisKeys.cutoff(DemoTenant.CONTOSO, DemoTenant.BOB.id());
-		assertThat(slot.key()).matches("rsv:u:" + DemoTenant.CONTOSO + ":[0-9a-f]{1,3}");
+		assertThat(slot.key()).matches("rsv:u:\\{[0-9a-f]{2}\\}:" + DemoTenant.CONTOSO + ":[0-9a-f]{1,3}");
 		assertThat(slot.field()).isEqualTo(DemoTenant.BOB.id().toLowerCase(java.util.Locale.ROOT));
 		assertThat(redis.hget(slot.key(), slot.field())).isEqualTo(Long.toString(T0.toEpochMilli()));
 		assertThat(redis.ttl(slot.key())).isEqualTo(-1);
@@ -66,7 +66,7 @@ class CutoffScriptTests {
 			}
 			pipeline.sync();
 		}
-		java.util.Set<String> buckets = redis.keys("rsv:u:" + tenant + ":*");
+		java.util.Set<String> buckets = redis.keys("rsv:u:*:" + tenant + ":*");
 		assertThat(buckets.size()).isBetween(RedisKeys.BUCKETS - 100, RedisKeys.BUCKETS); // ~30 stay empty by chance
 		for (String bucket : buckets) {
 			assertThat(redis.hlen(bucket)).isLessThan(40); // ~5 per bucket: far below the 128 of a compact hash
@@ -91,7 +91,7 @@ class CutoffScriptTests {
 
 	@Test
 	void cutoffWhenMarkerMissingThenUnavailable() {
-		redis.del(RedisKeys.VIEW_COMPLETE_MARKER);
+		ViewMarkers.clear(redis);
 		assertThatThrownBy(() -> reader().cutoff(DemoTenant.CONTOSO, DemoTenant.BOB.id()))
 			.isInstanceOf(CutoffUnavailableException.class);
 	}

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import org.revocation.core.config.RevocationProperties;
@@ -30,13 +33,15 @@ import org.revocation.core.event.InvalidRevocationEventException;
 import org.revocation.core.event.RevocationEvent;
 import org.revocation.core.event.RevocationEventCodec;
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.worker.apply.CutoffWriter;
 import org.revocation.worker.apply.ValidFromLog;
 
 /**
- * Keeps the view complete: whenever the view-complete marker is missing (first start, Redis restarted empty, flushed,
- * failed over to an empty replica), replays the revocation topic from the start of its retention into Redis, then sets
- * the marker. Checkers fail closed meanwhile. The listener keeps applying new events during a rebuild; the max-merge
+ * Keeps the view complete: whenever completeness markers are missing (first start, Redis restarted empty, flushed,
+ * a cluster shard that came back empty), replays the compacted valid-from topic, then the revocation topic from the
+ * start of its retention, into Redis — only the events of the groups whose marker is missing — then sets those
+ * groups' markers. Checkers fail closed meanwhile, only for the users of those groups. The listener keeps applying new events during a rebuild; the max-merge
  * makes the order irrelevant.
  */
 @Component
@@ -46,12 +51,10 @@ class ViewRebuilder {
 
 	private static final int BATCH = 2_000;
 
-	static final String REBUILD_SENTINEL = "rsv:rebuild-sentinel";
-
 	private static final String SET_MARKER_IF_SENTINEL = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
 			+ "redis.call('SET', KEYS[2], ARGV[2]); redis.call('DEL', KEYS[1]); return 1 end return 0";
 
-	private final RedisClient redis;
+	private final UnifiedJedis redis;
 
 	private final ConsumerFactory<String, byte[]> consumers;
 
@@ -71,7 +74,7 @@ class ViewRebuilder {
 
 	private final Timer duration;
 
-	ViewRebuilder(RedisClient redis, ConsumerFactory<String, byte[]> consumers, CutoffWriter writer,
+	ViewRebuilder(UnifiedJedis redis, ConsumerFactory<String, byte[]> consumers, CutoffWriter writer,
 			ValidFromLog validFromLog, RevocationProperties properties, MeterRegistry meters) {
 		this.validFromLog = validFromLog;
 		this.validFromTopic = ValidFromLog.topicOf(properties);
@@ -85,50 +88,72 @@ class ViewRebuilder {
 
 	@Scheduled(fixedDelayString = "${worker.marker-check-interval:1s}", initialDelay = 0)
 	void checkMarker() {
+		Set<Integer> missing;
 		try {
-			boolean complete = this.redis.exists(RedisKeys.VIEW_COMPLETE_MARKER);
+			missing = ViewMarkers.missing(this.redis);
 			if (this.redisDown) {
-				log.info("Redis reachable again; view-complete marker {}", complete ? "present" : "missing");
+				log.info("Redis reachable again; {} of {} completeness markers missing", missing.size(), RedisKeys.GROUPS);
 				this.redisDown = false;
 			}
-			if (complete) {
+			if (missing.isEmpty()) {
 				return;
 			}
 		}
 		catch (JedisException ex) {
 			if (!this.redisDown) { // once per outage, not at every check
-				log.warn("cannot check the view-complete marker, Redis unreachable: {}", ex.getMessage());
+				log.warn("cannot check the completeness markers, Redis unreachable: {}", ex.getMessage());
 				this.redisDown = true;
 			}
 			return;
 		}
-		rebuild();
+		rebuild(missing);
 	}
 
-	/** Replays the logs into Redis, then sets the marker. */
+	/** Replays the logs into Redis for every group, then sets the markers. */
 	void rebuild() {
+		rebuild(new TreeSet<>(ViewMarkers.allGroups()));
+	}
+
+	/**
+	 * Replays the logs into Redis for the given groups only (the part of the view that lost its data: on a cluster, the
+	 * groups of the shard that came back empty), then sets their markers.
+	 */
+	void rebuild(Set<Integer> groups) {
 		if (!this.running.compareAndSet(false, true)) {
 			return;
 		}
 		long started = System.nanoTime();
 		try {
-			log.info("view-complete marker missing: rebuilding Redis from topic {}", this.topic);
-			// a sentinel written before the replay: if Redis loses its data during the replay, the sentinel is gone
-			// too and the marker is not set, so the next check replays again
+			log.info("completeness markers missing for {} of {} groups: rebuilding them from topic {}", groups.size(),
+					RedisKeys.GROUPS, this.topic);
+			// a sentinel per group written before the replay, in the group's slot: if the group's data is lost during
+			// the replay, its sentinel is gone too and its marker is not set, so the next check replays it again
 			String token = UUID.randomUUID().toString();
-			this.redis.set(REBUILD_SENTINEL, token);
+			try (AbstractPipeline pipeline = this.redis.pipelined()) {
+				for (int group : groups) {
+					pipeline.set(RedisKeys.rebuildSentinel(group), token);
+				}
+				pipeline.sync();
+			}
 			// first each user's latest cutoff for ever (compacted), then every event still in retention
 			Map<String, RevocationEvent> kept = new HashMap<>();
-			long events = replay(this.validFromTopic, kept);
+			long events = replay(this.validFromTopic, kept, groups);
 			Map<String, RevocationEvent> recent = new HashMap<>();
-			events += replay(this.topic, recent);
-			Object marked = this.redis.eval(SET_MARKER_IF_SENTINEL, List.of(REBUILD_SENTINEL, RedisKeys.VIEW_COMPLETE_MARKER),
-					List.of(token, Long.toString(System.currentTimeMillis())));
-			if (!Long.valueOf(1L).equals(marked)) {
-				log.warn("Redis lost its data during the rebuild ({} events replayed): rebuilding again", events);
-				return;
+			events += replay(this.topic, recent, groups);
+			String now = Long.toString(System.currentTimeMillis());
+			List<Integer> lost = new ArrayList<>();
+			for (int group : groups) {
+				Object marked = this.redis.eval(SET_MARKER_IF_SENTINEL,
+						List.of(RedisKeys.rebuildSentinel(group), RedisKeys.marker(group)), List.of(token, now));
+				if (!Long.valueOf(1L).equals(marked)) {
+					lost.add(group);
+				}
 			}
-			// maxima the listener could not publish while the view was incomplete
+			if (!lost.isEmpty()) {
+				log.warn("Redis lost the data of {} groups during the rebuild ({} events replayed): rebuilding them again",
+						lost.size(), events);
+			}
+			// maxima the listener could not publish while the groups were incomplete
 			List<RevocationEvent> newer = recent.values().stream()
 				.filter((e) -> !kept.containsKey(e.key()) || kept.get(e.key()).validFrom().isBefore(e.validFrom()))
 				.toList();
@@ -136,8 +161,8 @@ class ViewRebuilder {
 			Duration took = Duration.ofNanos(System.nanoTime() - started);
 			this.rebuilds.increment();
 			this.duration.record(took);
-			log.info("rebuild complete: {} events in {} ms ({} events/s); marker set", events, took.toMillis(),
-					(took.toMillis() > 0) ? events * 1000 / took.toMillis() : events);
+			log.info("rebuild complete: {} groups, {} events in {} ms ({} events/s); markers set", groups.size() - lost.size(),
+					events, took.toMillis(), (took.toMillis() > 0) ? events * 1000 / took.toMillis() : events);
 		}
 		catch (Exception ex) {
 			log.warn("rebuild failed, will retry: {}", ex.toString());
@@ -148,7 +173,7 @@ class ViewRebuilder {
 	}
 
 	/** Applies every event of {@code topic} to Redis; collects each user's latest event into {@code latest}. */
-	private long replay(String topic, Map<String, RevocationEvent> latest) {
+	private long replay(String topic, Map<String, RevocationEvent> latest, Set<Integer> groups) {
 		Map<String, Object> overrides = new HashMap<>();
 		overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, BATCH);
 		overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -170,6 +195,9 @@ class ViewRebuilder {
 				for (ConsumerRecord<String, byte[]> record : records) {
 					try {
 						RevocationEvent event = RevocationEventCodec.decode(record.value());
+						if (!groups.contains(RedisKeys.group(event.tenantId(), event.userId()))) {
+							continue; // its group is complete: nothing to restore
+						}
 						events.add(event);
 						latest.merge(event.key(), event, (a, b) -> a.validFrom().isBefore(b.validFrom()) ? b : a);
 					}
@@ -177,7 +205,7 @@ class ViewRebuilder {
 						// the listener dead-letters it; a rebuild only skips it
 					}
 				}
-				this.writer.apply(events);
+				this.writer.apply(events); // on a cluster: returns only once a replica has the writes
 				this.writer.recordApplied(events, false);
 				count += events.size();
 			}

@@ -1,6 +1,7 @@
 package org.revocation.worker.apply;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -15,6 +16,7 @@ import redis.clients.jedis.RedisClient;
 import org.revocation.core.event.Actor;
 import org.revocation.core.event.RevocationEvent;
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -33,7 +35,7 @@ class CutoffWriterTests {
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private final CutoffWriter writer = new CutoffWriter(this.redis,
-			Clock.fixed(T0.plusMillis(250), ZoneOffset.UTC), this.meters);
+			Clock.fixed(T0.plusMillis(250), ZoneOffset.UTC), this.meters, Duration.ofMillis(500));
 
 	@BeforeEach
 	void emptyRedis() {
@@ -47,7 +49,7 @@ class CutoffWriterTests {
 
 	@Test
 	void applyWhenOutOfOrderAndDuplicatesThenLatestHoldsEachUsersMaximumOnce() {
-		this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+		ViewMarkers.markComplete(this.redis);
 		RevocationEvent newer = revocation(DemoTenant.BOB, T0.plusMillis(100));
 		List<RevocationEvent> batch = List.of(revocation(DemoTenant.BOB, T0), newer,
 				revocation(DemoTenant.BOB, T0.plusMillis(50)), newer, revocation(DemoTenant.CAROL, T0));

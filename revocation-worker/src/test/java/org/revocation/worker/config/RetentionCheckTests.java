@@ -24,7 +24,7 @@ class RetentionCheckTests {
 
 	private static final RevocationProperties PROPERTIES = new RevocationProperties(Duration.ofSeconds(1),
 			Duration.ofDays(90), "revocation-events", "", "https://localhost:8443",
-			new RevocationProperties.Redis("localhost", 6380, Duration.ofSeconds(2)));
+			new RevocationProperties.Redis("localhost", 6380, Duration.ofSeconds(2), "", Duration.ofMillis(500)));
 
 	@Test
 	void runWhenRetentionShorterThanSessionLifetimeThenRefusesToStart() {

@@ -14,7 +14,7 @@ import java.util.UUID;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import org.springframework.stereotype.Component;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
@@ -35,11 +35,11 @@ public class AuthorizationCodes {
 
 	private final Sealer sealer;
 
-	private final RedisClient redis;
+	private final UnifiedJedis redis;
 
 	private final Clock clock;
 
-	public AuthorizationCodes(Sealer sealer, RedisClient redis, Clock clock) {
+	public AuthorizationCodes(Sealer sealer, UnifiedJedis redis, Clock clock) {
 		this.sealer = sealer;
 		this.redis = redis;
 		this.clock = clock;

@@ -3,7 +3,7 @@ package org.revocation.tokenchecker.session;
 import java.time.Duration;
 
 import org.springframework.stereotype.Component;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import org.revocation.core.redis.CutoffUnavailableException;
@@ -18,13 +18,13 @@ import org.revocation.tokenchecker.config.TokenCheckerProperties;
 @Component
 public class Lockout {
 
-	private final RedisClient redis;
+	private final UnifiedJedis redis;
 
 	private final int threshold;
 
 	private final Duration duration;
 
-	public Lockout(RedisClient redis, TokenCheckerProperties properties) {
+	public Lockout(UnifiedJedis redis, TokenCheckerProperties properties) {
 		this.redis = redis;
 		this.threshold = properties.lockout().threshold();
 		this.duration = properties.lockout().duration();

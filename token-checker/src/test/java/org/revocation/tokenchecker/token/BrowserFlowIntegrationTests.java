@@ -27,6 +27,7 @@ import redis.clients.jedis.RedisClient;
 
 import org.revocation.core.redis.CutoffScript;
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.MutableClock;
 import org.revocation.core.testing.TestRedis;
@@ -78,7 +79,7 @@ class BrowserFlowIntegrationTests {
 		clock.set(Instant.now());
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
 			this.redis.flushAll();
-			this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+			ViewMarkers.markComplete(this.redis);
 		});
 	}
 
@@ -307,9 +308,9 @@ class BrowserFlowIntegrationTests {
 		String refresh = client.signIn(DemoTenant.BOB).text("refresh_token");
 		String access = client.signIn(DemoTenant.BOB).text("access_token");
 
-		this.redis.del(RedisKeys.VIEW_COMPLETE_MARKER);
+		ViewMarkers.clear(this.redis);
 		assertUnavailable(browser, refresh, access);
-		this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+		ViewMarkers.markComplete(this.redis);
 
 		redisServer.stop();
 		try {

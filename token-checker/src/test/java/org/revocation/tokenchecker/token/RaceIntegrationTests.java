@@ -36,6 +36,7 @@ import org.revocation.core.directory.DirectoryUser;
 import org.revocation.core.directory.Tenant;
 import org.revocation.core.redis.CutoffScript;
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -83,7 +84,7 @@ class RaceIntegrationTests {
 
 	@Test
 	void refreshRacingRevocationWhenRevocationWrittenThenNothingOfTheOldSessionSurvives() throws Exception {
-		this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+		ViewMarkers.markComplete(this.redis);
 		Tenant tenant = this.directory.tenant(DemoTenant.CONTOSO).orElseThrow();
 		Application cli = tenant.application(DemoTenant.CONTOSO_CLI.clientId()).orElseThrow();
 		List<DirectoryUser> users = tenant.users();

@@ -38,6 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.revocation.core.redis.CutoffScript;
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 import org.revocation.localstack.LocalTls;
@@ -82,7 +83,7 @@ class StockClientsIntegrationTests {
 	@BeforeEach
 	void viewComplete() {
 		this.redis.flushAll();
-		this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+		ViewMarkers.markComplete(this.redis);
 	}
 
 	@Test

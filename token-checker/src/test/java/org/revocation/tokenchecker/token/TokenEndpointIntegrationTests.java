@@ -16,6 +16,7 @@ import redis.clients.jedis.RedisClient;
 
 import org.revocation.core.redis.CutoffScript;
 import org.revocation.core.redis.RedisKeys;
+import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
 
@@ -51,7 +52,7 @@ class TokenEndpointIntegrationTests {
 		// a test may have restarted Redis: the pool drops its broken connections on first use
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
 			this.redis.flushAll();
-			this.redis.set(RedisKeys.VIEW_COMPLETE_MARKER, "1");
+			ViewMarkers.markComplete(this.redis);
 		});
 	}
 
@@ -91,7 +92,7 @@ class TokenEndpointIntegrationTests {
 	void tokenWhenRedisViewIncompleteThenTemporarilyUnavailable() {
 		TokenClient client = client();
 		String bob = client.signIn(DemoTenant.BOB).text("refresh_token");
-		this.redis.del(RedisKeys.VIEW_COMPLETE_MARKER);
+		ViewMarkers.clear(this.redis);
 		TokenClient.Answer refused = client.refresh(bob);
 		assertThat(refused.status()).isEqualTo(503);
 		assertThat(refused.text("error")).isEqualTo("temporarily_unavailable");
