@@ -7,12 +7,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriUtils;
@@ -28,6 +32,9 @@ class GraphClient {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+	/** Graph's limit of requests in one JSON batch. */
+	static final int MAX_BATCH = 20;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -48,6 +55,59 @@ class GraphClient {
 			.POST(HttpRequest.BodyPublishers.noBody())
 			.build();
 		return send(request);
+	}
+
+	/**
+	 * Revokes several users through Graph JSON batching ({@code POST /v1.0/$batch}, at most 20 requests a batch, as
+	 * Graph allows): each revocation is still authorized and rate-limited as its own call, and the gateway publishes a
+	 * batch's revocations together and awaits them together. One answer per user, in order; each timed from the call
+	 * to its batch's answer.
+	 */
+	List<Answer> revokeAll(String accessToken, List<String> userIds) {
+		List<CompletableFuture<List<Answer>>> batches = new ArrayList<>();
+		for (int from = 0; from < userIds.size(); from += MAX_BATCH) {
+			batches.add(revokeBatch(accessToken, userIds.subList(from, Math.min(from + MAX_BATCH, userIds.size()))));
+		}
+		return batches.stream().flatMap((batch) -> batch.join().stream()).toList();
+	}
+
+	private CompletableFuture<List<Answer>> revokeBatch(String accessToken, List<String> userIds) {
+		ArrayNode requests = JSON.createArrayNode();
+		for (int i = 0; i < userIds.size(); i++) {
+			requests.addObject()
+				.put("id", Integer.toString(i + 1))
+				.put("method", "POST")
+				.put("url", "/users/" + segment(userIds.get(i)) + "/revokeSignInSessions");
+		}
+		ObjectNode batch = JSON.createObjectNode();
+		batch.set("requests", requests);
+		HttpRequest request = request(accessToken, "/$batch").header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(batch.toString()))
+			.build();
+		return send(request).thenApply((answer) -> {
+			List<Answer> answers = new ArrayList<>();
+			for (int i = 0; i < userIds.size(); i++) {
+				answers.add(answer.ok() ? subAnswer(answer, Integer.toString(i + 1)) : answer);
+			}
+			return answers;
+		});
+	}
+
+	/** The answer to request {@code id} of a batch, as if it had been sent alone. */
+	private static Answer subAnswer(Answer batch, String id) {
+		for (JsonNode response : batch.body().path("responses")) {
+			if (id.equals(response.path("id").asString(""))) {
+				int status = response.path("status").asInt(500);
+				JsonNode body = response.path("body");
+				JsonNode error = body.path("error");
+				boolean failed = status >= 400;
+				return new Answer(status, body, failed ? error.path("code").asString("") : null,
+						failed ? error.path("message").asString("") : null,
+						response.path("headers").path("request-id").asString(batch.requestId()), batch.millis());
+			}
+		}
+		return new Answer(502, null, "BadGateway", "The batch answer has no response for request " + id,
+				batch.requestId(), batch.millis());
 	}
 
 	static String segment(String value) {
