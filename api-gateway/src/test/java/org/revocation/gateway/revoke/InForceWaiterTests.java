@@ -110,6 +110,22 @@ class InForceWaiterTests {
 	}
 
 	@Test
+	void awaitInForceWhenRedisClusterAndOnlyTheCutoffIsThereThenNotInForceUntilTheWatermark() {
+		// on Redis Cluster a master may hold a cutoff no replica has yet: only the worker's watermark (after WAIT) counts
+		this.waiter = new InForceWaiter(this.redis, Duration.ofSeconds(3), Duration.ofMillis(100), KEY, false,
+				this.meters);
+		CompletableFuture<Boolean> unreplicated = waitFor(0, 5);
+		new CutoffScript().apply(this.redis, DemoTenant.CONTOSO, DemoTenant.BOB.id(), CUTOFF);
+		await().atMost(Duration.ofSeconds(10)).until(unreplicated::isDone);
+		assertThat(unreplicated).isCompletedWithValue(false);
+		assertThat(late()).isEqualTo(1.0);
+		CompletableFuture<Boolean> replicated = waitFor(0, 6);
+		this.redis.eval(AppliedOffsets.MAX_MERGE_SCRIPT, List.of(KEY), List.of("0", "6"));
+		await().atMost(Duration.ofSeconds(5)).until(replicated::isDone);
+		assertThat(replicated).isCompletedWithValue(true);
+	}
+
+	@Test
 	void awaitInForceWhenWorkerDownThenAnsweredAfterTheBoundAndCountedLate() {
 		this.waiter = waiter(Duration.ofMillis(300), Duration.ofMillis(100));
 		long started = System.nanoTime();
