@@ -37,16 +37,9 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command -v "$JAVA" >/dev/null 2>&1 || { echo "run-local.sh: a JDK 17+ is needed (java not found)" >&2; exit 1; }
 KEYTOOL="$(dirname "$(readlink -f "$(command -v "$JAVA")")")/keytool"
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
+# --- process bookkeeping (shared with the cluster: local-stack/processes.sh) ------------------------------------------
+source "$ROOT/local-stack/processes.sh"
 
-# --- process bookkeeping -------------------------------------------------------------------------------------------
-pid_of() { [ -f "$PIDS/$1.pid" ] && cat "$PIDS/$1.pid" || true; }
-is_alive() {
-  local pid; pid="$(pid_of "$1")"
-  [ -n "$pid" ] && [ -d "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null
-}
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-http_up() { curl -fsS --max-time 2 "http://127.0.0.1:$1/actuator/health" 2>/dev/null | grep -q '"UP"'; }
 redis_pong() {
   (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT" && printf 'PING\r\n' >&3 && IFS= read -r -t 2 line <&3 && [[ "$line" == +PONG* ]]) 2>/dev/null
 }
@@ -70,38 +63,7 @@ status_line() {
   echo "$1 $pid $state"
 }
 
-wait_healthy() {
-  local part="$1" deadline=$((SECONDS + START_TIMEOUT))
-  until is_healthy "$part"; do
-    if ! is_alive "$part"; then
-      log "$part exited; last lines of $LOGS/$part.log:"; tail -n 30 "$LOGS/$part.log" >&2; return 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      log "$part not healthy after ${START_TIMEOUT}s; see $LOGS/$part.log"; return 1
-    fi
-    sleep 0.5
-  done
-  log "$part healthy (pid $(pid_of "$part"))"
-}
-
-stop_part() {
-  local part="$1" pid; pid="$(pid_of "$part")"
-  if [ -n "$pid" ] && is_alive "$part"; then
-    kill -TERM "$pid" 2>/dev/null
-    for _ in $(seq 1 100); do is_alive "$part" || break; sleep 0.2; done
-    if is_alive "$part"; then kill -KILL "$pid" 2>/dev/null; fi
-    log "$part stopped (pid $pid)"
-  fi
-  rm -f "$PIDS/$part.pid"
-}
-
-stop_all() {
-  for ((i = ${#PARTS[@]} - 1; i >= 0; i--)); do stop_part "${PARTS[$i]}"; done
-}
-
 # --- build and materials -------------------------------------------------------------------------------------------
-jar_of() { echo "$ROOT/$1/target/$1-$VERSION.jar"; }
-
 ensure_built() {
   local missing=0
   for m in token-checker revocation-worker api-gateway; do [ -f "$(jar_of "$m")" ] || missing=1; done
@@ -112,34 +74,7 @@ ensure_built() {
   fi
 }
 
-ensure_tls() {
-  [ -f "$TLS/keystore.p12" ] && [ -f "$TLS/truststore.p12" ] && [ -f "$TLS/ca.pem" ] && return 0
-  log "generating a self-signed certificate for localhost / 127.0.0.1 in $TLS"
-  mkdir -p "$TLS" && rm -f "$TLS"/keystore.p12 "$TLS"/truststore.p12 "$TLS"/ca.pem
-  "$KEYTOOL" -genkeypair -alias localhost -keyalg RSA -keysize 2048 -validity 3650 -dname CN=localhost \
-    -ext SAN=dns:localhost,ip:127.0.0.1 -keystore "$TLS/keystore.p12" -storetype PKCS12 \
-    -storepass changeit -keypass changeit >/dev/null 2>&1
-  "$KEYTOOL" -exportcert -rfc -alias localhost -keystore "$TLS/keystore.p12" -storetype PKCS12 \
-    -storepass changeit -file "$TLS/ca.pem" >/dev/null 2>&1
-  "$KEYTOOL" -importcert -noprompt -alias localhost -file "$TLS/ca.pem" -keystore "$TLS/truststore.p12" \
-    -storetype PKCS12 -storepass changeit >/dev/null 2>&1
-}
-
-redis_binary() {
-  if command -v redis-server >/dev/null 2>&1; then command -v redis-server; return; fi
-  local shipped="$ROOT/local-stack/target/redis/redis-server-6.2.6-v5-linux-amd64"
-  chmod +x "$shipped" 2>/dev/null
-  echo "$shipped"
-}
-
 # --- starting each part --------------------------------------------------------------------------------------------
-launch() { # name, command...
-  local part="$1"; shift
-  : > "$LOGS/$part.log"
-  setsid "$@" >>"$LOGS/$part.log" 2>&1 < /dev/null &
-  echo $! > "$PIDS/$part.pid"
-}
-
 start_kafka() {
   local dir="$STATE/kafka" lib="$ROOT/local-stack/target/kafka-lib"
   mkdir -p "$dir"
