@@ -33,7 +33,7 @@ import org.revocation.core.redis.RedisKeys;
  * {@code bench.reps} (3), {@code bench.seconds} per throughput repetition (8), {@code bench.warmUpSeconds} per
  * throughput figure (20: the services' JIT is still compiling long after start on 2 cores), {@code bench.maxSessions}
  * (100000), {@code bench.keycloakMaxSessions} (10000), {@code bench.skipKeycloak}, {@code bench.noWrk},
- * {@code bench.throughputOnly}.
+ * {@code bench.throughputOnly}, {@code bench.scaleOnly}, {@code bench.skipScale}.
  */
 public final class BenchmarkRun {
 
@@ -67,6 +67,9 @@ public final class BenchmarkRun {
 	/** Only the throughput figures (a quick look while tuning; the report then lacks the other sections). */
 	static final boolean THROUGHPUT_ONLY = Boolean.getBoolean("bench.throughputOnly");
 
+	/** Only the scale figures (a quick look at the topologies; the report then lacks the other sections). */
+	static final boolean SCALE_ONLY = Boolean.getBoolean("bench.scaleOnly");
+
 	/** A pause after setting up sessions, before a revocation is timed. */
 	static final Duration SETTLE = Duration.ofSeconds(2);
 
@@ -75,6 +78,15 @@ public final class BenchmarkRun {
 
 	/** Revocations followed by refresh probes per second of offered load (at 1,000/s: every 10th). */
 	static final int PROBES_PER_SECOND = 100;
+
+	/** The topologies of the scale figures (issue 16): name, cluster topology or not, number of workers. */
+	static final List<Object[]> SCALE = List.of(new Object[] { "single-node, 1 worker", false, 1 },
+			new Object[] { "cluster, 1 worker", true, 1 }, new Object[] { "cluster, 3 workers", true, 3 });
+
+	/** Revocations per repetition of the scale figures' propagation, at {@link #SCALE_RATE} per second. */
+	static final int SCALE_PROPAGATION = 300;
+
+	static final int SCALE_RATE = 100;
 
 	/** Propagation: offered rate → number of revocations per repetition, per system. */
 	static final int[][] OURS_PROPAGATION = { { 100, 500 }, { 1_000, 2_000 } };
@@ -92,6 +104,11 @@ public final class BenchmarkRun {
 		results.notes.put("started", started.toString());
 		results.notes.put("wrk", Wrk.version());
 		log("throughput generator: " + (WRK ? Wrk.version() : "Java HttpClient (wrk not installed)"));
+		if (SCALE_ONLY) {
+			scale(root, work, results);
+			Report.write(root, results);
+			return;
+		}
 		if (!THROUGHPUT_ONLY) {
 			jmh(results);
 		}
@@ -115,6 +132,9 @@ public final class BenchmarkRun {
 				keycloak.createUsers(users);
 				measure(keycloak, results, KEYCLOAK_PROPAGATION, new int[] { 1, 100, 1_000, KEYCLOAK_MAX_SESSIONS }, true);
 			}
+		}
+		if (!THROUGHPUT_ONLY && !Boolean.getBoolean("bench.skipScale")) {
+			scale(root, work, results);
 		}
 		results.notes.put("duration", Duration.between(started, Instant.now()).toSeconds() + " s");
 		Report.write(root, results);
@@ -148,45 +168,7 @@ public final class BenchmarkRun {
 				int first = next;
 				next += count;
 				log(name + ": propagation at " + rate + "/s, repetition " + (rep + 1) + " (" + count + " sessions)");
-				List<Peer.Session> victims = Load.parallel(16, count, (i) -> peer.signIn(first + i));
-				List<Long> revokeLatency = java.util.Collections.synchronizedList(new ArrayList<>());
-				java.util.concurrent.atomic.AtomicLong honoured = new java.util.concurrent.atomic.AtomicLong();
-				int probeEvery = Math.max(1, rate / PROBES_PER_SECOND);
-				List<Long> delays = Load.openLoop(rate, count, (i) -> {
-					Peer.Session victim = victims.get(i);
-					long sent = System.nanoTime();
-					Web.Answer revoked = peer.revoke(victim.userId());
-					long answered = System.nanoTime();
-					if (revoked.status() / 100 != 2) {
-						return -1L;
-					}
-					revokeLatency.add(answered - sent);
-					if (i % probeEvery != 0) {
-						return -3L; // not probed: the probes' refreshes must not be the load
-					}
-					long deadline = answered + TimeUnit.SECONDS.toNanos(30);
-					while (System.nanoTime() < deadline) {
-						Web.Answer refresh = peer.refresh(victim.refreshToken());
-						if (peer.isRefused(refresh)) {
-							return System.nanoTime() - answered;
-						}
-						if (refresh.status() == 200) {
-							honoured.incrementAndGet();
-						}
-					}
-					return -2L;
-				});
-				List<Long> ok = delays.stream().filter((d) -> d >= 0).toList();
-				results.add(name, "propagation " + rate + "/s refreshes honoured after the 200", honoured.get());
-				results.add(name, "propagation " + rate + "/s p50 ms", Load.millis(ok, 0.50));
-				results.add(name, "propagation " + rate + "/s p99 ms", Load.millis(ok, 0.99));
-				results.add(name, "propagation " + rate + "/s max ms", Load.millis(ok, 1.0));
-				results.add(name, "propagation " + rate + "/s failed",
-						delays.stream().filter((d) -> d == -1L || d == -2L).count());
-				results.add(name, "propagation " + rate + "/s probed", ok.size());
-				results.add(name, "revoke call " + rate + "/s p99 ms", Load.millis(revokeLatency, 0.99));
-				results.add(name, "revoke call " + rate + "/s max ms", Load.millis(revokeLatency, 1.0));
-				results.samples(name, "propagation " + rate + "/s", ok);
+				propagation(peer, results, rate, count, first);
 			}
 		}
 		for (int held : java.util.stream.IntStream.of(sessionLevels).distinct().toArray()) {
@@ -215,6 +197,99 @@ public final class BenchmarkRun {
 			}
 		}
 		peer.rssKb().forEach((process, kb) -> results.add(name, "RSS MB at the end " + process, kb / 1024.0));
+	}
+
+	/**
+	 * The scale figures (issue 16): each topology of {@link #SCALE} started fresh, one after the other in this run,
+	 * with the same users and loads: revocations/s (single requests and {@code $batch}, wrk after warm-up) and the
+	 * propagation delay at {@link #SCALE_RATE}/s. A topology that fails to start is reported, not fatal.
+	 */
+	private static void scale(Path root, Path work, Results results) throws Exception {
+		for (Object[] topology : SCALE) {
+			String name = "scale: " + topology[0];
+			try (Ours ours = new Ours(root, work.resolve("scale-" + SCALE.indexOf(topology)), name, (Boolean) topology[1],
+					(Integer) topology[2])) {
+				log(name + ": starting");
+				long starting = System.nanoTime();
+				ours.createUsers(REVOKE_USERS + REPS * SCALE_PROPAGATION + 8);
+				results.add(name, "start to healthy s", (System.nanoTime() - starting) / 1e9);
+				List<String> revokeUsers = new ArrayList<>();
+				for (int i = 0; i < REVOKE_USERS; i++) {
+					revokeUsers.add(ours.userId(i));
+				}
+				int next = REVOKE_USERS;
+				if (WRK) {
+					Path wrkWork = Files.createTempDirectory("wrk-");
+					Wrk.Call single = ours.revokeCall(revokeUsers);
+					Wrk.Call batch = ours.batchRevokeCall(revokeUsers, BATCH_SIZE);
+					warm(results, name, "revocations/s", single, REVOKE_CONNECTIONS, wrkWork);
+					warm(results, name, "$batch requests/s", batch, REVOKE_CONNECTIONS, wrkWork);
+					for (int rep = 0; rep < REPS; rep++) {
+						log(name + ": revocations (wrk), repetition " + (rep + 1));
+						wrk(results, name, "revocations/s", Wrk.run(single, REVOKE_CONNECTIONS, SECONDS, wrkWork));
+						Wrk.Outcome batches = Wrk.run(batch, REVOKE_CONNECTIONS, SECONDS, wrkWork);
+						wrk(results, name, "$batch requests/s", batches);
+						results.add(name, "revocations/s through $batch", batches.okPerSecond() * BATCH_SIZE);
+					}
+				}
+				for (int rep = 0; rep < REPS; rep++) {
+					log(name + ": propagation at " + SCALE_RATE + "/s, repetition " + (rep + 1));
+					propagation(ours, results, SCALE_RATE, SCALE_PROPAGATION, next);
+					next += SCALE_PROPAGATION;
+				}
+			}
+			catch (Exception | AssertionError ex) {
+				log(name + ": failed: " + ex);
+				results.notes.put("scale failure " + topology[0], String.valueOf(ex.getMessage()));
+			}
+		}
+	}
+
+	/**
+	 * Revokes {@code count} freshly signed-in users at {@code rate} per second (open loop) and follows every
+	 * {@code rate / PROBES_PER_SECOND}-th revocation with refreshes of the old session until one is refused.
+	 */
+	private static void propagation(Peer peer, Results results, int rate, int count, int first) throws Exception {
+		String name = peer.name();
+		List<Peer.Session> victims = Load.parallel(16, count, (i) -> peer.signIn(first + i));
+		List<Long> revokeLatency = java.util.Collections.synchronizedList(new ArrayList<>());
+		java.util.concurrent.atomic.AtomicLong honoured = new java.util.concurrent.atomic.AtomicLong();
+		int probeEvery = Math.max(1, rate / PROBES_PER_SECOND);
+		List<Long> delays = Load.openLoop(rate, count, (i) -> {
+			Peer.Session victim = victims.get(i);
+			long sent = System.nanoTime();
+			Web.Answer revoked = peer.revoke(victim.userId());
+			long answered = System.nanoTime();
+			if (revoked.status() / 100 != 2) {
+				return -1L;
+			}
+			revokeLatency.add(answered - sent);
+			if (i % probeEvery != 0) {
+				return -3L; // not probed: the probes' refreshes must not be the load
+			}
+			long deadline = answered + TimeUnit.SECONDS.toNanos(30);
+			while (System.nanoTime() < deadline) {
+				Web.Answer refresh = peer.refresh(victim.refreshToken());
+				if (peer.isRefused(refresh)) {
+					return System.nanoTime() - answered;
+				}
+				if (refresh.status() == 200) {
+					honoured.incrementAndGet();
+				}
+			}
+			return -2L;
+		});
+		List<Long> ok = delays.stream().filter((d) -> d >= 0).toList();
+		results.add(name, "propagation " + rate + "/s refreshes honoured after the 200", honoured.get());
+		results.add(name, "propagation " + rate + "/s p50 ms", Load.millis(ok, 0.50));
+		results.add(name, "propagation " + rate + "/s p99 ms", Load.millis(ok, 0.99));
+		results.add(name, "propagation " + rate + "/s max ms", Load.millis(ok, 1.0));
+		results.add(name, "propagation " + rate + "/s failed",
+				delays.stream().filter((d) -> d == -1L || d == -2L).count());
+		results.add(name, "propagation " + rate + "/s probed", ok.size());
+		results.add(name, "revoke call " + rate + "/s p99 ms", Load.millis(revokeLatency, 0.99));
+		results.add(name, "revoke call " + rate + "/s max ms", Load.millis(revokeLatency, 1.0));
+		results.samples(name, "propagation " + rate + "/s", ok);
 	}
 
 	/** Throughput with wrk (PERFORMANCE.md: the generator must not be the bottleneck), 2xx answers per second. */

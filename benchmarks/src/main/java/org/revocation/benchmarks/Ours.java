@@ -15,7 +15,9 @@ import org.revocation.localstack.LocalSystem;
 
 /**
  * The pipeline as separate processes (local-stack's {@link LocalSystem}: Kafka, Redis, token-checker, worker,
- * gateway) with a directory of benchmark users (bcrypt cost 4: sign-ins are set-up work, not what is measured).
+ * gateway) with a directory of benchmark users (bcrypt cost 4: sign-ins are set-up work, not what is measured). By
+ * default the single-node topology with one worker; {@link #Ours(Path, Path, String, boolean, int)} chooses the
+ * cluster topology (three brokers, Redis Cluster of three masters with a replica each) and the number of workers.
  */
 final class Ours implements Peer {
 
@@ -37,18 +39,31 @@ final class Ours implements Peer {
 
 	private final Path work;
 
+	private final String name;
+
+	private final boolean cluster;
+
+	private final int workers;
+
 	private LocalSystem system;
 
 	private String appToken;
 
 	Ours(Path root, Path work) {
+		this(root, work, "pipeline", false, 1);
+	}
+
+	Ours(Path root, Path work, String name, boolean cluster, int workers) {
 		this.root = root;
 		this.work = work;
+		this.name = name;
+		this.cluster = cluster;
+		this.workers = workers;
 	}
 
 	@Override
 	public String name() {
-		return "pipeline";
+		return this.name;
 	}
 
 	LocalSystem system() {
@@ -73,7 +88,9 @@ final class Ours implements Peer {
 		Path file = this.work.resolve("bench-directory.json");
 		Files.createDirectories(this.work);
 		Files.writeString(file, Web.JSON.writeValueAsString(directory));
-		this.system = new LocalSystem(1, 1, Map.of("DIRECTORY_FILE", file.toString())).start();
+		Map<String, String> environment = Map.of("DIRECTORY_FILE", file.toString());
+		this.system = (this.cluster ? LocalSystem.cluster(this.workers, 1, 1, environment)
+				: new LocalSystem(this.workers, 1, environment)).start();
 		this.appToken = clientCredentials().text("access_token");
 	}
 
@@ -166,6 +183,9 @@ final class Ours implements Peer {
 		pids.put("api-gateway", this.system.gateway.process().pid());
 		pids.put("revocation-worker", this.system.worker.process().pid());
 		pids.put("token-checker", this.system.tokenChecker.process().pid());
+		if (this.system.isCluster()) {
+			return pids; // the per-process CPU figures are taken on the single-node topology only
+		}
 		pids.put("kafka", this.system.kafka.process().pid());
 		try (redis.clients.jedis.Jedis redis = new redis.clients.jedis.Jedis("127.0.0.1", this.system.redis.port())) {
 			for (String line : redis.info("server").split("\r?\n")) {
