@@ -2,6 +2,7 @@ package org.revocation.gateway;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.slf4j.Logger;
@@ -33,7 +36,7 @@ final class GraphJsClient {
 
 	private static final List<String> FILES = List.of("package.json", "package-lock.json", "batch.mjs");
 
-	private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(3);
+	private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(2);
 
 	private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
 
@@ -84,12 +87,14 @@ final class GraphJsClient {
 		}
 		long started = System.nanoTime();
 		Path npmLog = HOME.resolve("npm-ci.log");
-		Process ci = start(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--prefer-offline"), Map.of(), npmLog,
-				npmLog);
+		// one quick retry: without a registry (and nothing in npm's cache) npm would retry for over a minute
+		Process ci = start(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--prefer-offline",
+				"--fetch-retries=1", "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=5000",
+				"--fetch-timeout=30000"), Map.of(), npmLog, npmLog);
 		boolean done = finished(ci, INSTALL_TIMEOUT);
 		if (!done || ci.exitValue() != 0) {
 			skip("npm ci " + (done ? "exited with " + ci.exitValue() : "did not finish within " + INSTALL_TIMEOUT)
-					+ " (no registry, and nothing in npm's cache?): " + tail(npmLog));
+					+ " (no registry, and nothing in npm's cache?): " + npmErrors(npmLog));
 		}
 		Files.copy(HOME.resolve("package-lock.json"), installedLock, StandardCopyOption.REPLACE_EXISTING);
 		log.info("npm ci installed the Graph JavaScript client in {} ms (Node.js {})",
@@ -159,6 +164,16 @@ final class GraphJsClient {
 	private static void skip(String reason) {
 		log.warn("Graph JavaScript client test skipped: {}", reason);
 		Assumptions.abort("Graph JavaScript client unavailable: " + reason);
+	}
+
+	/** The first lines npm printed as errors (their code and reason), on one line. */
+	private static String npmErrors(Path log) {
+		try (Stream<String> lines = Files.lines(log)) {
+			return lines.filter((line) -> line.startsWith("npm error")).limit(4).collect(Collectors.joining(" / "));
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return "(no output in " + log + ")";
+		}
 	}
 
 	private static String tail(Path file) {
