@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,13 +51,17 @@ import org.revocation.core.event.RevocationEventCodec;
 import org.revocation.core.redis.ViewMarkers;
 import org.revocation.core.testing.DemoTenant;
 import org.revocation.core.testing.TestRedis;
+import org.revocation.localstack.LocalTls;
+import org.revocation.localstack.Ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Graph JSON batching, {@code POST /{v1.0|beta}/$batch} (issue 17): the wire format, the limits, each request
- * authorized as its own call, dependsOn, and the Microsoft Graph Java SDK v6's {@code BatchRequestContent} unmodified.
+ * authorized as its own call, dependsOn, and the batch support of Microsoft's clients unmodified: the Graph Java SDK
+ * v6's {@code BatchRequestContent}, and the Graph JavaScript client's (run by Node.js over https, see
+ * {@link GraphJsClient}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
@@ -65,6 +70,11 @@ import static org.awaitility.Awaitility.await;
 class BatchIntegrationTests {
 
 	private static final TestRedis redisServer = TestRedis.start();
+
+	/** The https connector, for the Graph JavaScript client (it sends its token only over https). */
+	private static final int HTTPS_PORT = Ports.free();
+
+	private static final Path TLS = LocalTls.ensure(Path.of("target", "gateway-tls"));
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -85,6 +95,8 @@ class BatchIntegrationTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		redisServer.register(registry);
 		registry.add("gateway.jwks-uri", JwksServer::url);
+		registry.add("revocation.https.port", () -> HTTPS_PORT);
+		registry.add("revocation.https.key-store", () -> TLS.resolve("keystore.p12").toAbsolutePath().toString());
 	}
 
 	@AfterAll
@@ -274,6 +286,51 @@ class BatchIntegrationTests {
 		assertThat(read.getId()).isEqualTo(DemoTenant.HENRY.id());
 		assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.CONTOSO, DemoTenant.BOB.id())).isNotNull();
 		assertThat(TestRedis.rawCutoff(this.redis, DemoTenant.CONTOSO, DemoTenant.CAROL.id())).isNotNull();
+	}
+
+	@Test
+	void graphJsClientBatchRequestContentWhenRevokingThenResponsesParsedByIdAndEveryRevocationInForce() throws Exception {
+		GraphJsClient client = GraphJsClient.installed(); // skips where Node.js, npm or the npm registry is missing
+		Instant started = Instant.now().minusMillis(1);
+		String gateway = "https://localhost:" + HTTPS_PORT;
+		JsonNode result = client.run("batch.mjs", Map.of("GATEWAY_URL", gateway,
+				"NODE_EXTRA_CA_CERTS", TLS.resolve("ca.pem").toAbsolutePath().toString(),
+				"REVOKER_TOKEN", TestTokens.sign(TestTokens.app(DemoTenant.REVOCATION_DAEMON, "User.RevokeSessions.All",
+						"User.Read.All")),
+				"READER_TOKEN", TestTokens.sign(TestTokens.app(DemoTenant.READER_DAEMON, "User.Read.All")),
+				"BOB_ID", DemoTenant.BOB.id(), "CAROL_UPN", DemoTenant.CAROL.upn(), "MEGAN_ID", DemoTenant.MEGAN.id(),
+				"HENRY_UPN", DemoTenant.HENRY.upn()));
+		// Client.initWithMiddleware, v1.0: a read, then revocations depending on it, one of an unknown user
+		JsonNode revocations = result.get("revocations");
+		assertThat(revocations.propertyNames()).containsExactly("read", "bob", "carol", "megan", "nobody");
+		assertThat(revocations.get("read").get("status").asInt()).isEqualTo(200);
+		assertThat(revocations.get("read").get("body").get("id").asString()).isEqualTo(DemoTenant.HENRY.id());
+		for (String id : List.of("bob", "carol", "megan")) {
+			JsonNode revoked = revocations.get(id);
+			assertThat(revoked.get("status").asInt()).as(revoked.toString()).isEqualTo(200);
+			assertThat(revoked.get("contentType").asString()).startsWith("application/json");
+			assertThat(revoked.get("body").get("value").asBoolean()).isTrue();
+			assertThat(revoked.get("body").get("@odata.context").asString())
+				.isEqualTo(gateway + "/v1.0/$metadata#Edm.Boolean");
+		}
+		assertThat(revocations.get("nobody").get("status").asInt()).isEqualTo(404);
+		assertThat(revocations.get("nobody").get("body").get("error").get("code").asString())
+			.isEqualTo("Request_ResourceNotFound");
+		// in force when the batch's 200 arrived
+		for (DemoTenant.User user : List.of(DemoTenant.BOB, DemoTenant.CAROL, DemoTenant.MEGAN)) {
+			String cutoff = TestRedis.rawCutoff(this.redis, DemoTenant.CONTOSO, user.id());
+			assertThat(cutoff).as(user.upn()).isNotNull();
+			assertThat(Long.parseLong(cutoff)).as(user.upn()).isGreaterThanOrEqualTo(started.toEpochMilli());
+		}
+		// Client.init, beta, a reader's token: a serial chain whose refused revocation stops the one after it
+		JsonNode refused = result.get("refused");
+		assertThat(refused.propertyNames()).containsExactly("1", "2", "3");
+		assertThat(refused.get("1").get("status").asInt()).isEqualTo(200);
+		assertThat(refused.get("2").get("status").asInt()).isEqualTo(403);
+		assertThat(refused.get("2").get("body").get("error").get("code").asString())
+			.isEqualTo("Authorization_RequestDenied");
+		assertThat(refused.get("3").get("status").asInt()).isEqualTo(424);
+		assertNotRevokedSince(DemoTenant.HENRY, started);
 	}
 
 	/** The applier of each test replays the topic from its start: only a cutoff set by this test counts. */
