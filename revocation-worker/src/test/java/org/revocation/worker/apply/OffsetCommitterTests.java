@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,15 +17,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -61,7 +54,7 @@ class OffsetCommitterTests {
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	private final OpenMockProducer producer = new OpenMockProducer();
+	private final ControlledProducer producer = new ControlledProducer();
 
 	private final ValidFromLog validFromLog = new ValidFromLog(new KafkaTemplate<>(() -> this.producer),
 			new RevocationProperties(Duration.ofSeconds(1), Duration.ofDays(90), TOPIC, "", "https://localhost:8443",
@@ -289,37 +282,6 @@ class OffsetCommitterTests {
 	private static RevocationEvent revocation(DemoTenant.User user) {
 		return RevocationEvent.accepted(user.tenantId(), user.id(), T0,
 				Actor.application(DemoTenant.REVOCATION_DAEMON.clientId()), "req", "client-req");
-	}
-
-	/** Acks only when told (or, after {@link #autoComplete}, at once); KafkaTemplate's close after a send is ignored. */
-	private static final class OpenMockProducer extends MockProducer<String, byte[]> {
-
-		private volatile boolean autoComplete;
-
-		OpenMockProducer() {
-			super(false, null, new StringSerializer(), new ByteArraySerializer());
-		}
-
-		void autoComplete() {
-			this.autoComplete = true;
-		}
-
-		@Override
-		public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
-			Future<RecordMetadata> sent = super.send(record, callback);
-			if (this.autoComplete) {
-				completeNext();
-			}
-			return sent;
-		}
-
-		@Override
-		public void close(Duration timeout) {
-		}
-
-		@Override
-		public void close() {
-		}
 	}
 
 	/** Records every commit; the first asynchronous one fails when told to, as a commit during a rebalance does. */
