@@ -18,13 +18,16 @@ import org.revocation.core.event.RevocationEventCodec;
 
 /**
  * Consumes the revocation topic in batches. Valid events are max-merged into Redis in one pipeline; invalid records
- * go to the dead-letter topic; each user's maximum goes to the compacted valid-from topic. The container commits the
- * batch's offsets only when this method returns, that is after Redis accepted every write while the view was
- * complete; any failure (Redis down, the view being rebuilt, Kafka not acknowledging) is retried by the error handler
- * with back-off, for as long as it lasts, without committing.
+ * go to the dead-letter topic; each user's maximum goes to the compacted valid-from topic. A batch's offsets are
+ * committed (by {@link OffsetCommitter}, not by the container: ack mode manual, nothing acknowledged) only after Redis
+ * accepted every write while the view was complete and the batch's valid-from records were acknowledged; those sends
+ * and the commit overlap the next batch's writes. Any failure (Redis down, the view being rebuilt, Kafka not
+ * acknowledging) is retried by the error handler with back-off, for as long as it lasts, without committing.
  */
 @Component
 class RevocationListener {
+
+	static final String ID = "revocations";
 
 	private static final Logger log = LoggerFactory.getLogger(RevocationListener.class);
 
@@ -38,17 +41,22 @@ class RevocationListener {
 
 	private final AppliedAnnouncer announcer;
 
+	private final OffsetCommitter commits;
+
 	RevocationListener(CutoffWriter writer, DeadLetters deadLetters, ValidFromLog validFromLog, ConsumerLag lag,
-			AppliedAnnouncer announcer) {
+			AppliedAnnouncer announcer, OffsetCommitter commits) {
 		this.writer = writer;
 		this.deadLetters = deadLetters;
 		this.validFromLog = validFromLog;
 		this.lag = lag;
 		this.announcer = announcer;
+		this.commits = commits;
 	}
 
-	@KafkaListener(id = "revocations", idIsGroup = false, topics = "${revocation.topic}")
+	@KafkaListener(id = ID, idIsGroup = false, topics = "${revocation.topic}")
 	void onBatch(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) throws Exception {
+		// the batch before, if its valid-from acks are in already: its commit goes out while this batch is written
+		this.commits.commitIfPublished(consumer);
 		List<RevocationEvent> events = new ArrayList<>(records.size());
 		List<ConsumerRecord<String, byte[]>> invalid = new ArrayList<>();
 		List<String> reasons = new ArrayList<>();
@@ -81,8 +89,8 @@ class RevocationListener {
 		this.writer.recordApplied(events, true);
 		// the cutoffs are in Redis: the gateways waiting on these offsets can answer (issue 17)
 		this.announcer.announce(records);
-		// each user's durable cutoff as this batch left it, so the compacted topic's latest record is the maximum
-		this.validFromLog.publish(applied.latest());
+		// the batch before: its valid-from acks (republished if they failed, before this batch publishes), its commit
+		this.commits.settle(consumer);
 		for (int i = 0; i < invalid.size(); i++) {
 			this.deadLetters.send(invalid.get(i), reasons.get(i));
 		}
@@ -97,5 +105,8 @@ class RevocationListener {
 		long lag = this.lag.update(consumer);
 		log.info("batch applied records={} events={} users={} deadLettered={} lag={}", records.size(), events.size(),
 				applied.latest().size(), invalid.size(), lag);
+		// each user's durable cutoff as this batch left it, so the compacted topic's latest record is the maximum; sent
+		// now, acknowledged while the next batch is written, and only then is this batch committed
+		this.commits.hold(consumer, records, applied.latest(), this.validFromLog.send(applied.latest()));
 	}
 }

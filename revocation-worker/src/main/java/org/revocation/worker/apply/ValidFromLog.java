@@ -1,12 +1,11 @@
 package org.revocation.worker.apply;
 
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
 import org.revocation.core.config.RevocationProperties;
@@ -20,6 +19,9 @@ import org.revocation.core.event.RevocationEventCodec;
  */
 @Component
 public class ValidFromLog {
+
+	/** How long a caller waits for the acks of one publish before counting it failed. */
+	static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
 	private final KafkaTemplate<String, byte[]> kafka;
 
@@ -36,12 +38,24 @@ public class ValidFromLog {
 
 	/** Publishes each user's new maximum and waits for the acks. */
 	public void publish(List<RevocationEvent> latest) throws Exception {
-		List<CompletableFuture<SendResult<String, byte[]>>> sends = new ArrayList<>(latest.size());
-		for (RevocationEvent event : latest) {
-			sends.add(this.kafka.send(this.topic, event.key(), RevocationEventCodec.encode(event)));
+		send(latest).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Sends each user's new maximum without waiting: the future completes when every record is acknowledged, or
+	 * exceptionally when one is not. Records of one user keep their order (one partition per key, idempotent producer).
+	 */
+	CompletableFuture<Void> send(List<RevocationEvent> latest) {
+		CompletableFuture<?>[] sends = new CompletableFuture<?>[latest.size()];
+		try {
+			for (int i = 0; i < sends.length; i++) {
+				RevocationEvent event = latest.get(i);
+				sends[i] = this.kafka.send(this.topic, event.key(), RevocationEventCodec.encode(event));
+			}
 		}
-		for (CompletableFuture<SendResult<String, byte[]>> send : sends) {
-			send.get(30, TimeUnit.SECONDS);
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
 		}
+		return CompletableFuture.allOf(sends);
 	}
 }

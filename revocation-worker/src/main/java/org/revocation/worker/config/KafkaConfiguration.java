@@ -77,13 +77,17 @@ class KafkaConfiguration {
 	 * Redis down, the view being rebuilt, or any other failure to apply a batch: retry the whole batch with back-off
 	 * (100 ms doubling up to 1 s) for as long as it lasts, never skip, never commit past an unapplied event. Poison
 	 * records never reach here: the listener reads values as bytes (nothing can fail in deserialization) and
-	 * dead-letters what {@code RevocationEventCodec} refuses itself, with the reason.
+	 * dead-letters what {@code RevocationEventCodec} refuses itself, with the reason. A batch whose retry succeeded is
+	 * not acknowledged by the handler ({@code ackAfterHandle} off): like every batch, it is committed by the worker's
+	 * {@code OffsetCommitter} once its valid-from records are acknowledged, not as soon as the listener returns.
 	 */
 	@Bean
 	CommonErrorHandler revocationErrorHandler() {
 		ExponentialBackOff backOff = new ExponentialBackOff(100, 2.0);
 		backOff.setMaxInterval(1_000);
 		backOff.setMaxElapsedTime(Long.MAX_VALUE);
-		return new DefaultErrorHandler(backOff);
+		DefaultErrorHandler handler = new DefaultErrorHandler(backOff);
+		handler.setAckAfterHandle(false);
+		return handler;
 	}
 }
