@@ -5,9 +5,13 @@
 # Prints, per service and mode, the median of the wall time from exec to /actuator/health UP and of Spring's
 # "Started ... in N seconds". Needs the jars and caches (./mvnw -DskipTests package) and ./run-local.sh --detach.
 #
-#   local-stack/startup-time.sh [RUNS]        (default 5; JAVA_HOME selects the JVM as for run-local.sh)
+#   local-stack/startup-time.sh [RUNS [SERVICE...]]   (5 runs of all three by default; JAVA_HOME selects the JVM as
+#                                                     for run-local.sh)
 set -uo pipefail
 RUNS="${1:-5}"
+shift $(($# > 0 ? 1 : 0))
+SERVICES=(token-checker revocation-worker api-gateway)
+[ $# -eq 0 ] || SERVICES=("$@")
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VERSION=0.1.0-SNAPSHOT
 STATE="$ROOT/.local/startup-time"
@@ -46,7 +50,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[
 echo "JVM: $("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.vm\.version = //p'); options: $SERVICE_JVM_OPTIONS"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-18s %-5s %s\n' service cache "runs: wall ms to health UP / Spring's Started s"
-for service in token-checker revocation-worker api-gateway; do
+for service in "${SERVICES[@]}"; do
   declare -A wall=() started=()
   for ((r = 1; r <= RUNS; r++)); do
     if ((r % 2)); then order=(off on); else order=(on off); fi
