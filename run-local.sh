@@ -122,9 +122,11 @@ service_env() {
 
 start_service() { # name, http port, extra env...
   local part="$1" port="$2"; shift 2
+  service_launch_args "$part"
+  log "$part: $LAUNCH_NOTE"
   # heap 256 MB; bounded code cache, metaspace and stacks, one GC thread, 2 malloc arenas: RSS stays under 400 MB
   launch "$part" env $(service_env) SERVER_PORT="$port" MALLOC_ARENA_MAX=2 "$@" \
-    "$JAVA" $SERVICE_JVM_OPTIONS -jar "$(jar_of "$part")"
+    "$JAVA" $SERVICE_JVM_OPTIONS "${LAUNCH_ARGS[@]}"
 }
 
 start_part() {

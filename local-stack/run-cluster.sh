@@ -148,8 +148,10 @@ service_env() {
 
 start_service() { # part, extra env...
   local part="$1" module="${1%-[0-9]}"; shift
+  service_launch_args "$module"
+  log "$part: $LAUNCH_NOTE"
   launch "$part" env $(service_env) SERVER_PORT="${PORT[$part]}" MALLOC_ARENA_MAX=2 "$@" \
-    "$JAVA" $SERVICE_JVM_OPTIONS -jar "$(jar_of "$module")"
+    "$JAVA" $SERVICE_JVM_OPTIONS "${LAUNCH_ARGS[@]}"
 }
 
 start_part() {

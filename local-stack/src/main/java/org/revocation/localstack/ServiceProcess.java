@@ -7,10 +7,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One of the three services as its own JVM ({@code java -jar}), ready when {@code /actuator/health} says UP. */
+/**
+ * One of the three services as its own JVM ({@code java -jar}, with the build's start-up cache when this JVM made one:
+ * {@link StartupCache}), ready when {@code /actuator/health} says UP.
+ */
 public final class ServiceProcess {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -29,10 +33,10 @@ public final class ServiceProcess {
 
 	public ServiceProcess(String name, Path jar, int port, Map<String, String> environment, Path logFile) {
 		this.port = port;
-		List<String> command = new java.util.ArrayList<>();
+		List<String> command = new ArrayList<>();
 		command.add(LocalKafka.java());
 		command.addAll(List.of(System.getProperty(JVM_OPTIONS_PROPERTY, TEST_JVM_OPTIONS).trim().split("\\s+")));
-		command.addAll(List.of("-jar", jar.toString()));
+		command.addAll(StartupCache.launchArguments(jar));
 		this.process = new ManagedProcess(name, command, environment, logFile);
 	}
 
