@@ -4,6 +4,7 @@
 # Traffic goes to 127.0.0.1 only; every load is bounded in requests and time. Options (system properties):
 #   benchmarks/run.sh -Dbench.reps=3 -Dbench.seconds=8 -Dbench.warmUpSeconds=20 -Dbench.maxSessions=100000
 #                     [-Dbench.skipKeycloak=true] [-Dbench.noWrk=true] [-Dbench.skipScale=true | -Dbench.scaleOnly=true]
+#                     [-Dbench.scaleFilter=cluster]   (only the scale topologies whose name contains it)
 # The scale section (issue 16) starts the single-node topology and the cluster topology (3 brokers, Redis Cluster of
 # 3 masters + 3 replicas) with 1 and with 3 workers, one after the other, and measures each the same way.
 set -euo pipefail
